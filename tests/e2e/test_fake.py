@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.e2e.conftest import connected
+from tests.e2e.conftest import connected, spawned
 from tests.e2e.fake_discord import APP_ID, KIND_CALLBACK, FakeDiscord
 from tests.e2e.trivial_bot import FRUITS, PING_ANSWER, TrivialBot
 
@@ -104,3 +106,15 @@ async def test_rate_limited_callback_is_retried(fake: FakeDiscord) -> None:
         assert cb.data["content"] == PING_ANSWER
         attempts = [r for r in fake.requests if r.interaction_id == inter.id]
         assert [r.status for r in attempts] == [429, 429, 200]
+
+
+async def test_subprocess_bot_through_the_shim(fake: FakeDiscord, tmp_path: Path) -> None:
+    """A bot started as a separate interpreter reaches the fake only via the sitecustomize shim."""
+    async with spawned(fake, ["-m", "tests.e2e.trivial_bot"], cwd=tmp_path) as proc:
+        inter = await fake.slash("ping")
+        assert (await fake.response(inter, within=10)).data["content"] == PING_ANSWER
+        await fake.drop(1006)
+        await fake.wait_resume_count(1)
+        inter = await fake.slash("ping")
+        assert (await fake.response(inter, within=10)).data["content"] == PING_ANSWER
+    assert proc.proc.returncode is not None

@@ -60,3 +60,9 @@ class TrivialBot(discord.Client):
 
     async def setup_hook(self) -> None:
         await self.tree.sync()
+
+
+if __name__ == "__main__":
+    import os
+
+    TrivialBot().run(os.environ["DISCORD_TOKEN"], log_handler=None)
