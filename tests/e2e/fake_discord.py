@@ -191,6 +191,7 @@ class FakeDiscord:
         self._ws_tasks: set[asyncio.Task[None]] = set()
         self._ready = asyncio.Event()
         self._changed = asyncio.Condition()
+        self._waiters: list[tuple[Callable[[Recorded], bool], asyncio.Future[Recorded]]] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -246,20 +247,27 @@ class FakeDiscord:
     async def wait_for(
         self, predicate: Callable[[Recorded], bool], *, within: float = 5.0, start: int = 0
     ) -> Recorded:
-        """The first recorded request from index ``start`` on that matches ``predicate``."""
+        """The first recorded request from index ``start`` on that matches ``predicate``.
 
-        async def scan() -> Recorded:
-            index = start
-            async with self._changed:
-                while True:
-                    while index < len(self.requests):
-                        rec = self.requests[index]
-                        index += 1
-                        if predicate(rec):
-                            return rec
-                    await self._changed.wait()
+        Waiters get a future resolved as each request is recorded (no broadcast wake-ups), so the
+        fake stays cheap with hundreds of concurrent waiters (the bench)."""
+        for rec in self.requests[start:]:
+            if predicate(rec):
+                return rec
+        future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        waiter = (predicate, future)
+        self._waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(future, within)
+        finally:
+            with contextlib.suppress(ValueError):
+                self._waiters.remove(waiter)
 
-        return await asyncio.wait_for(scan(), within)
+    def _record(self, rec: Recorded) -> None:
+        self.requests.append(rec)
+        for predicate, future in list(self._waiters):
+            if not future.done() and predicate(rec):
+                future.set_result(rec)
 
     async def wait_ready(self, within: float = 10.0) -> None:
         """Until the client identified and got READY + every GUILD_CREATE."""
@@ -863,8 +871,7 @@ class FakeDiscord:
             log.exception("fake route failed for %s %s", request.method, path)
             response = self._reply({"message": "fake error"}, 500)
             rec.status = 500
-        self.requests.append(rec)
-        await self._notify()
+        self._record(rec)
         return response
 
     def _fault(self, kind: str, rec: Recorded) -> web.Response | None:
