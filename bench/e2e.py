@@ -76,7 +76,7 @@ def questions() -> list[str]:
 async def burst(
     fake: FakeDiscord, n: int, command: str, options: list[dict[str, str]]
 ) -> tuple[list[float], list[float], int]:
-    """Dispatch ``n`` interactions back to back (distinct users: no cooldown), await every answer."""
+    """Dispatch ``n`` interactions back to back (distinct users: no cooldown); await the answers."""
     sent: list[Sent] = []
     for i in range(n):
         user = FakeUser(1_700_000_000_000_000_000 + i, f"bench{i}")
