@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import discord
 import pytest
 
 from tests.e2e.conftest import connected, spawned
-from tests.e2e.fake_discord import APP_ID, KIND_CALLBACK, FakeDiscord
-from tests.e2e.trivial_bot import FRUITS, PING_ANSWER, TrivialBot
+from tests.e2e.fake_discord import (
+    APP_ID,
+    CHANNEL_ID,
+    DM_CHANNEL_ID,
+    EPHEMERAL,
+    KIND_CALLBACK,
+    KIND_FOLLOWUP,
+    FakeDiscord,
+)
+from tests.e2e.trivial_bot import FRUITS, MENTION_ANSWER, PING_ANSWER, TrivialBot
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +31,7 @@ async def test_login_ready_and_command_sync(fake: FakeDiscord) -> None:
         assert fake.identify_count == 1
         assert [g.id for g in bot.guilds] == [int(fake._guilds()[0]["id"])]
         names = {c["name"] for c in fake.commands[None]}
-        assert names == {"ping", "fruit", "picture", "slow"}
+        assert names == {"ping", "fruit", "picture", "slow", "button", "Echo"}
         identify = next(p for p in fake.gateway_received if p["op"] == 2)
         assert identify["d"]["token"].endswith("for-the-local-fake")
 
@@ -118,3 +128,81 @@ async def test_subprocess_bot_through_the_shim(fake: FakeDiscord, tmp_path: Path
         inter = await fake.slash("ping")
         assert (await fake.response(inter, within=10)).data["content"] == PING_ANSWER
     assert proc.proc.returncode is not None
+
+
+async def test_button_click_reaches_the_view(fake: FakeDiscord) -> None:
+    async with connected(TrivialBot(), fake):
+        inter = await fake.slash("button")
+        cb = await fake.response(inter)
+        assert cb.message is not None
+        button = cb.data["components"][0]["components"][0]
+        assert button["custom_id"] == "trivial:hello"
+        click = await fake.click(int(cb.message["id"]), "trivial:hello", user=fake.moderator)
+        answer = await fake.response(click)
+        assert answer.data["content"] == "hello moderator"
+
+
+async def test_unknown_button_gets_no_answer(fake: FakeDiscord) -> None:
+    """The harness can tell "no answer" apart: a custom_id no view handles is never answered."""
+    async with connected(TrivialBot(), fake):
+        inter = await fake.slash("button")
+        cb = await fake.response(inter)
+        assert cb.message is not None
+        click = await fake.click(int(cb.message["id"]), "nobody:handles-this")
+        with pytest.raises(TimeoutError):
+            await fake.response(click, within=0.5)
+
+
+async def test_context_menu_on_a_message(fake: FakeDiscord) -> None:
+    async with connected(TrivialBot(), fake):
+        target = fake.user_message("what do tellers earn?", user=fake.member)
+        inter = await fake.context_menu_message("Echo", target)
+        cb = await fake.response(inter)
+        assert cb.data["content"] == "echo: what do tellers earn?"
+        assert cb.data["flags"] & EPHEMERAL
+
+
+async def test_mention_gets_a_reply_to_that_message(fake: FakeDiscord) -> None:
+    async with connected(TrivialBot(), fake):
+        mark = fake.mark()
+        msg = await fake.message("hey bot", mention_bot=True)
+        reply = await fake.channel_message(CHANNEL_ID, start=mark)
+        assert reply.body["content"] == MENTION_ANSWER
+        assert int(reply.body["message_reference"]["message_id"]) == int(msg["id"])
+
+
+async def test_dm_is_answered_in_the_dm_channel(fake: FakeDiscord) -> None:
+    async with connected(TrivialBot(), fake):
+        await fake.message("hello?", dm=True)
+        reply = await fake.channel_message(DM_CHANNEL_ID)
+        assert reply.body["content"] == MENTION_ANSWER
+
+
+async def test_server_error_on_callback_is_retried(fake: FakeDiscord) -> None:
+    async with connected(TrivialBot(), fake):
+        fake.fail_next(KIND_CALLBACK, status=502)
+        inter = await fake.slash("ping")
+        cb = await fake.response(inter, within=10)
+        assert cb.data["content"] == PING_ANSWER
+        attempts = [r.status for r in fake.requests if r.interaction_id == inter.id]
+        assert attempts == [502, 200]
+
+
+async def test_unknown_webhook_on_followup_surfaces_as_an_error(fake: FakeDiscord) -> None:
+    async with connected(TrivialBot(), fake) as bot:
+        errors: list[BaseException] = []
+
+        async def on_error(interaction: discord.Interaction, error: Exception) -> None:
+            errors.append(error)
+
+        bot.tree.on_error = on_error  # type: ignore[method-assign]
+        fake.fail_next(KIND_FOLLOWUP, status=404)
+        inter = await fake.slash("slow")
+        assert (await fake.response(inter)).body["type"] == 5
+        followup = await fake.wait_for(lambda r: r.kind == KIND_FOLLOWUP)
+        assert followup.status == 404
+        for _ in range(100):
+            if errors:
+                break
+            await asyncio.sleep(0.02)
+        assert isinstance(errors[0].__cause__, discord.NotFound)

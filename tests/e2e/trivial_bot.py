@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 PING_ANSWER = "pong: the trivial bot is alive"
+MENTION_ANSWER = "you called?"
 FRUITS = ["apple", "apricot", "banana", "blueberry", "cherry", "grape", "kiwi", "mango"]
 
 
@@ -53,6 +54,14 @@ class TrivialBot(discord.Client):
             file = discord.File(io.BytesIO(tiny_png()), filename="dot.png")
             await interaction.response.send_message("here", file=file)
 
+        @tree.command(name="button", description="A message with a button")
+        async def button(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("press it", view=HelloView())
+
+        @tree.context_menu(name="Echo")
+        async def echo(interaction: discord.Interaction, message: discord.Message) -> None:
+            await interaction.response.send_message(f"echo: {message.content}", ephemeral=True)
+
         @tree.command(name="slow", description="Defer, then follow up")
         async def slow(interaction: discord.Interaction) -> None:
             await interaction.response.defer(thinking=True)
@@ -60,6 +69,22 @@ class TrivialBot(discord.Client):
 
     async def setup_hook(self) -> None:
         await self.tree.sync()
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or self.user is None:
+            return
+        if message.guild is None:
+            await message.channel.send(MENTION_ANSWER)
+        elif self.user.mentioned_in(message):
+            await message.reply(MENTION_ANSWER, mention_author=False)
+
+
+class HelloView(discord.ui.View):
+    @discord.ui.button(label="Hello", custom_id="trivial:hello")
+    async def hello(
+        self, interaction: discord.Interaction, button: discord.ui.Button[HelloView]
+    ) -> None:
+        await interaction.response.send_message(f"hello {interaction.user.name}")
 
 
 if __name__ == "__main__":
