@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 import discord
 import pytest
 
-from tests.e2e.conftest import connected, spawned
+from tests.e2e.conftest import connected, fake_env, spawned
 from tests.e2e.fake_discord import (
     APP_ID,
     CHANNEL_ID,
@@ -206,3 +208,25 @@ async def test_unknown_webhook_on_followup_surfaces_as_an_error(fake: FakeDiscor
                 break
             await asyncio.sleep(0.02)
         assert isinstance(errors[0].__cause__, discord.NotFound)
+
+
+def test_shim_patches_discord_and_hides_its_variables(tmp_path: Path) -> None:
+    """The settings loader rejects unknown CAREERBOT_* variables, so the shim must consume them."""
+    fake = FakeDiscord()
+    fake.port = 1234
+    code = (
+        "import os, discord.http, discord.gateway;"
+        "print(discord.http.Route.BASE);"
+        "print(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY);"
+        "print(sorted(k for k in os.environ if k.startswith('CAREERBOT_')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code],
+        env=fake_env(fake),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout.splitlines()
+    assert out == ["http://127.0.0.1:1234/api/v10", "ws://127.0.0.1:1234/gateway", "[]"]

@@ -1,7 +1,8 @@
 """Test-only start-up hook: point discord.py at the local fake Discord.
 
 This folder is put on PYTHONPATH only by the e2e fixtures, so production code carries no test seam.
-It acts only when ``CAREERBOT_FAKE_DISCORD=http://127.0.0.1:PORT`` is set; then it patches
+It acts only when ``CAREERBOT_FAKE_DISCORD=http://127.0.0.1:PORT`` is set; then it removes
+its own variables from the environment and patches
 discord.py's REST base and gateway URL before the bot imports anything, and (optionally,
 ``CAREERBOT_FAKE_GUILD_READY_TIMEOUT``) shortens the wait for GUILD_CREATE before ``on_ready``.
 """
@@ -25,7 +26,7 @@ def _patch(base: str) -> None:
     ws_base = base.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"{ws_base}/gateway")
 
-    ready_timeout = os.environ.get("CAREERBOT_FAKE_GUILD_READY_TIMEOUT")
+    ready_timeout = os.environ.pop("CAREERBOT_FAKE_GUILD_READY_TIMEOUT", None)
     if ready_timeout:
         original = discord.state.ConnectionState.__init__
 
@@ -36,6 +37,7 @@ def _patch(base: str) -> None:
         discord.state.ConnectionState.__init__ = init  # type: ignore[method-assign]
 
 
-_FAKE = os.environ.get("CAREERBOT_FAKE_DISCORD")
+# Popped, not read: the settings loader rejects CAREERBOT_* variables that name no setting.
+_FAKE = os.environ.pop("CAREERBOT_FAKE_DISCORD", None)
 if _FAKE:
     _patch(_FAKE)
