@@ -248,3 +248,25 @@ def test_leveled_entries_exist_for_each_level(kb: KnowledgeBase) -> None:
     levels = {lv.level for lv in kb.careers[DEFAULT_CAREER].levels}
     by_level = {e.level for e in kb.careers[DEFAULT_CAREER].entries if e.level}
     assert levels <= by_level
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]", "", text.casefold()).split())
+
+
+def test_phrasings_do_not_copy_the_evaluation_set(kb: KnowledgeBase) -> None:
+    """The eval set measures generalisation, so no entry may repeat one of its questions."""
+    questions = ROOT / "tests" / "eval" / "questions.yaml"
+    if not questions.is_file():
+        pytest.skip("tests/eval/questions.yaml is not in this checkout")
+    import yaml
+
+    data = yaml.safe_load(questions.read_text(encoding="utf-8"))
+    asked = {_words(item["q"]) for part in data.values() for item in part}
+    copied = [
+        (entry.id, text)
+        for entry in kb.entries.values()
+        for text in (entry.question, *entry.phrasings)
+        if _words(text) in asked
+    ]
+    assert copied == []
