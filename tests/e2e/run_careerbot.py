@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 import yaml
+from bot.app import start_bot
 from pydantic import SecretStr
 
-from bot.app import start_bot
 from bot.config import Settings
 
 
