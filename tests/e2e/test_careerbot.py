@@ -25,6 +25,7 @@ from tests.e2e.fake_discord import (
     CHANNEL_ID,
     DM_CHANNEL_ID,
     EPHEMERAL,
+    KIND_CALLBACK,
     MODERATOR_ROLE_ID,
     OWNER_ID,
     FakeDiscord,
@@ -334,6 +335,14 @@ async def test_gateway_drop_then_another_question(fake: FakeDiscord, bot: Any) -
     inter = await fake.slash("ask", {"question": PAY_QUESTION})
     assert "42,830" in visible_text(await final(fake, inter))
     assert fake.identify_count == 1
+
+
+async def test_rate_limited_answer_still_arrives(fake: FakeDiscord, bot: Any) -> None:
+    fake.fail_next(KIND_CALLBACK, status=429, count=1, retry_after=0.1)
+    inter = await fake.slash("ask", {"question": PAY_QUESTION})
+    assert "42,830" in visible_text(await final(fake, inter))
+    statuses = [r.status for r in fake.requests if r.interaction_id == inter.id]
+    assert statuses[:2] == [429, 200]
 
 
 # ------------------------------------------------------------------------------- subprocess
