@@ -18,7 +18,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 def schema_for(kind: str) -> dict[str, Any]:
     """The published schema of one file kind (a key of FILE_MODELS)."""
     schema = FILE_MODELS[kind].model_json_schema()
-    return {"$schema": SCHEMA_DIALECT, "title": f"careerbot {kind} file", **schema}
+    return {"$schema": SCHEMA_DIALECT, **schema, "title": f"careerbot {kind} file"}
 
 
 def render(kind: str) -> str:
