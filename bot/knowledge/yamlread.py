@@ -238,7 +238,12 @@ def read_yaml(path: Path) -> Document | list[ReadError]:
     tab = _tab_indent(text)
     if tab is not None:
         return [tab]
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return [ReadError(line, column, f"control character #x{exc.character:04x} is not allowed")]
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -6,13 +6,17 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.knowledge.base import KnowledgeError
 from bot.knowledge.loader import load_knowledge
+from bot.knowledge.yamlread import read_yaml
 from tests.knowledge.conftest import make_tree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -365,3 +369,27 @@ def test_cli_check_missing_folder(tmp_path: Path) -> None:
 def test_make_tree_is_valid_for_reuse(tmp_path: Path) -> None:
     """The fixture builder itself is what other tests rely on: it must load cleanly twice."""
     assert load_knowledge(make_tree(tmp_path / "a")).counts().entries == 4
+
+
+# --------------------------------------------------------------------------- never raises
+
+YAML_ALPHABET = "ab: -[]{}&*!,'\"\n\t#?|>%@`01\x00é<"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=120), st.text(YAML_ALPHABET, max_size=120)))
+def test_reader_never_raises(data: bytes | str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.yaml"
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        result = read_yaml(path)
+    if isinstance(result, list):
+        assert result and all(err.message for err in result)
+
+
+def test_control_character_is_located(tree: Path) -> None:
+    path = tree / "careers/alpha-rep/lists.yaml"
+    path.write_bytes(b"skills:\n  - name: Bell\x07\n    sources: [src-new]\n")
+    line = only(problems(tree), "knowledge/careers/alpha-rep/lists.yaml")
+    assert line.startswith("knowledge/careers/alpha-rep/lists.yaml:2:")
+    assert "control character" in line
