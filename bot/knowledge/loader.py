@@ -336,13 +336,17 @@ def _cross_check(
                 refs(qa, ("entries", i, "sources"), entry.sources)
                 if all_qa_read:
                     _check_refs(run, qa, ("entries", i, "related"), entry.related, entries, "entry")
+                # An entry shows facts of its own career, or of a career it names as related
+                # (the related-careers answer compares their pay): nothing else.
+                allowed = {slug, *careers[slug].related}
                 for j, fact_id in enumerate(entry.facts):
-                    if fact_id in facts_of[slug] or not all_facts_read:
+                    owner = next((s for s, ids in facts_of.items() if fact_id in ids), None)
+                    if owner in allowed or not all_facts_read:
                         continue
                     mark = qa.doc.mark_for(("entries", i, "facts", j))
-                    owner = next((s for s, ids in facts_of.items() if fact_id in ids), None)
                     message = (
-                        f"fact '{fact_id}' belongs to career '{owner}', not '{slug}'"
+                        f"fact '{fact_id}' belongs to career '{owner}', which is neither "
+                        f"'{slug}' nor one of its related careers"
                         if owner
                         else f"unknown fact '{fact_id}'"
                     )

@@ -250,7 +250,7 @@ def test_unknown_references(tree: Path) -> None:
     facts_line = line_of(qa, "no-such-fact")
     assert any(
         line.startswith(f"{QA}:{facts_line}:")
-        and "'beta-clerk-median-new' belongs to career 'beta-clerk'" in line
+        and "'beta-clerk-median-new' belongs to career 'beta-clerk', which is neither" in line
         for line in lines
     )
     assert any(
@@ -266,6 +266,13 @@ def test_unknown_references(tree: Path) -> None:
         line.startswith(f"knowledge/careers/alpha-rep/levels.yaml:{line_of(levels, 'src-gone')}:")
         for line in lines
     )
+
+
+def test_entry_may_show_facts_of_a_related_career(tree: Path) -> None:
+    qa = tree / "careers/alpha-rep/qa/main.yaml"
+    edit(qa, "    facts: [alpha-rep-median-new]", "    facts: [beta-clerk-median-new]")
+    kb = load_knowledge(tree)
+    assert kb.entries["alpha-rep-pay"].facts == ["beta-clerk-median-new"]
 
 
 def test_folder_slug_must_match(tree: Path) -> None:
