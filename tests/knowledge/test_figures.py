@@ -7,7 +7,6 @@ and fact values with unit percent) and counts of 1,000 or more are compared as n
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -17,10 +16,11 @@ from typing import Any
 import pytest
 
 from bot.knowledge.yamlread import read_yaml
+from tests.paths import find_seeds_dir
 
 REPO = Path(__file__).resolve().parents[2]
 KNOWLEDGE = REPO / "knowledge"
-SEEDS = Path(os.environ.get("CAREERBOT_SEEDS", REPO.parent / "shared" / "seeds"))
+SEEDS = find_seeds_dir()
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 MONEY_RE = re.compile(r"\$\s?(" + NUMBER + ")")
@@ -124,8 +124,8 @@ def test_checker_matches_formats_and_catches_invented_figures(tree: Path, tmp_pa
 
 
 def test_shipped_figures_come_from_seeds() -> None:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed documents not found at {SEEDS} (set CAREERBOT_SEEDS to check)")
+    if SEEDS is None:
+        pytest.skip("seed documents (shared/seeds beside the checkout) not found")
     if not (KNOWLEDGE / "careers").is_dir():
         pytest.skip("knowledge/careers is not in this checkout yet")
     bad = unsupported(KNOWLEDGE, SEEDS)
