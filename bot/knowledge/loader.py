@@ -170,6 +170,48 @@ def _check_refs(
             run.add(loaded.rel, loaded.doc.mark_for((*path, i)), f"unknown {what} '{ref}'")
 
 
+def _version_key(fact: Fact) -> tuple[object, ...]:
+    """Facts with the same key are versions of one figure (e.g. median pay by source)."""
+    return (fact.metric, fact.level, fact.percentile, fact.dimension, fact.qualifier, fact.region)
+
+
+def _check_leading(run: _Run, loaded: _Loaded[FactsFile]) -> None:
+    """Where sources disagree, exactly one version leads (answers show it first)."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, fact in enumerate(loaded.model.facts):
+        groups.setdefault(_version_key(fact), []).append(i)
+    facts = loaded.model.facts
+    for indexes in groups.values():
+        leading = [i for i in indexes if facts[i].leading]
+        first = facts[indexes[0]]
+        what = first.metric.value + "".join(
+            f", {name} {value}"
+            for name, value in (
+                ("level", first.level.value if first.level else None),
+                ("percentile", first.percentile),
+                ("dimension", first.dimension),
+                ("qualifier", first.qualifier),
+                ("region", first.region),
+            )
+            if value is not None
+        )
+        if len(leading) > 1:
+            for i in leading[1:]:
+                run.add(
+                    loaded.rel,
+                    loaded.doc.mark_for(("facts", i, "leading")),
+                    f"'{facts[i].id}' is a second leading version of {what} "
+                    f"(already '{facts[leading[0]].id}'); mark exactly one 'leading: true'",
+                )
+        elif len(indexes) > 1 and not leading:
+            ids = ", ".join(f"'{facts[i].id}'" for i in indexes)
+            run.add(
+                loaded.rel,
+                loaded.doc.mark_for(("facts", indexes[0])),
+                f"{ids} are versions of {what} but none is marked 'leading: true'",
+            )
+
+
 def load_knowledge(root: Path) -> KnowledgeBase:
     """Load every file under ``root``; raise KnowledgeError listing all problems."""
     root = Path(root).absolute()
@@ -294,6 +336,7 @@ def _cross_check(
                 claim(fact.id, files.facts, ("facts", i))
                 facts_of[slug].add(fact.id)
                 refs(files.facts, ("facts", i, "sources"), fact.sources)
+            _check_leading(run, files.facts)
         if files.levels is not None:
             lv = files.levels
             seen_levels: set[str] = set()

@@ -275,6 +275,19 @@ def test_entry_may_show_facts_of_a_related_career(tree: Path) -> None:
     assert kb.entries["alpha-rep-pay"].facts == ["beta-clerk-median-new"]
 
 
+def test_exactly_one_leading_version(tree: Path) -> None:
+    path = tree / "careers/alpha-rep/facts.yaml"
+    edit(path, "    period: May 2021\n", "    period: May 2021\n    leading: true\n")
+    line = only(problems(tree), FACTS)
+    assert line.startswith(f"{FACTS}:{line_of(path, 'May 2021') + 1}:14:")
+    assert "'alpha-rep-median-old' is a second leading version of median_pay_annual" in line
+    edit(path, "    period: May 2021\n    leading: true\n", "    period: May 2021\n")
+    edit(path, '    period: "2024"\n    leading: true\n', '    period: "2024"\n')
+    line = only(problems(tree), FACTS)
+    assert line.startswith(f"{FACTS}:{line_of(path, '- id: alpha-rep-median-new')}:5:")
+    assert "none is marked 'leading: true'" in line
+
+
 def test_folder_slug_must_match(tree: Path) -> None:
     path = tree / "careers/alpha-rep/career.yaml"
     edit(path, "  slug: alpha-rep", "  slug: alpha-agent")
