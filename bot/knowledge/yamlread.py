@@ -137,11 +137,9 @@ class _Builder:
 
     def build(self, node: Node, path: Path_, depth: int) -> Any:
         self.count += 1
-        if self.count > MAX_VALUES:
-            raise _TooBig
-        if depth > MAX_DEPTH:
-            raise _TooBig
         mark = _mark(node)
+        if self.count > MAX_VALUES or depth > MAX_DEPTH:
+            raise _TooBig(mark)
         self.doc.values.setdefault(path, mark)
         if isinstance(node, ScalarNode):
             return self._scalar(node, mark)
@@ -263,12 +261,13 @@ def read_yaml(path: Path) -> Document | list[ReadError]:
     builder = _Builder(loader)
     try:
         data = builder.build(node, (), 0)
-    except _TooBig:
+    except _TooBig as exc:
+        where: Mark = exc.args[0]
         return [
             ReadError(
-                None,
-                None,
-                f"file expands to more than {MAX_VALUES:,} values or {MAX_DEPTH} levels "
+                where.line,
+                where.column,
+                f"file expands to more than {MAX_VALUES:,} values or {MAX_DEPTH} levels here "
                 "(aliases used to blow it up?)",
             )
         ]
