@@ -13,6 +13,7 @@ pydantic puts in an error's ``loc``), so validation errors point at a line and c
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,7 +216,10 @@ class _Builder:
 def read_yaml(path: Path) -> Document | list[ReadError]:
     """Read ``path`` as one YAML document; on any problem return every error found."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return [ReadError(None, None, "not a regular file")]
+        size = info.st_size
         if size > MAX_BYTES:
             return [
                 ReadError(

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bot.knowledge.base import KnowledgeError
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.yamlread import read_yaml
+from bot.knowledge.yamlread import ReadError, read_yaml
 from tests.knowledge.conftest import make_tree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -415,3 +415,20 @@ def test_control_character_is_located(tree: Path) -> None:
     line = only(problems(tree), "knowledge/careers/alpha-rep/lists.yaml")
     assert line.startswith("knowledge/careers/alpha-rep/lists.yaml:2:")
     assert "control character" in line
+
+
+def test_special_files_are_not_opened(tree: Path) -> None:
+    """A FIFO would block a reader forever; it is reported without being opened."""
+    facts = tree / "careers/alpha-rep/facts.yaml"
+    facts.unlink()
+    os.mkfifo(facts)
+    os.mkfifo(tree / "careers/alpha-rep/qa/pipe.yaml")
+    start = time.monotonic()
+    lines = problems(tree)
+    assert time.monotonic() - start < 5
+    assert f"{FACTS}: 'facts.yaml' is not a regular file or folder" in lines
+    assert (
+        "knowledge/careers/alpha-rep/qa/pipe.yaml: 'pipe.yaml' is not a regular file or folder"
+        in lines
+    )
+    assert read_yaml(facts) == [ReadError(None, None, "not a regular file")]
