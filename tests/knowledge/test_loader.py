@@ -432,3 +432,24 @@ def test_special_files_are_not_opened(tree: Path) -> None:
         in lines
     )
     assert read_yaml(facts) == [ReadError(None, None, "not a regular file")]
+
+
+def test_messages_read_well(tree: Path) -> None:
+    (tree / "synonyms.yaml").write_text(
+        "topics:\n  wages: [pay]\nlevels:\n  entry: junior\n", encoding="utf-8"
+    )
+    path = tree / "careers/alpha-rep/qa/main.yaml"
+    edit(path, "    answer: Apply.", "    answer: ''")
+    edit(path, "    question: How much", "    question: yes\n    #")
+    lines = problems(tree)
+    syn = [line for line in lines if line.startswith("knowledge/synonyms.yaml")]
+    assert syn[0].startswith(
+        "knowledge/synonyms.yaml:2:3: 'wages' is not allowed as a key of 'topics'"
+    )
+    assert syn[1] == "knowledge/synonyms.yaml:4:10: expected a list for 'entry', got 'junior'"
+    empty = line_of(path, "answer: ''")
+    assert f"{QA}:{empty}:13: text for 'answer' is empty" in lines
+    assert (
+        f"{QA}:{line_of(path, 'question: yes')}:15: expected text for 'question', "
+        "got true (a yes/no value) (put it in quotes)"
+    ) in lines
