@@ -1,0 +1,202 @@
+"""Detectors: which career, level and topic a normalised question is about, and whether it
+names an occupation the knowledge does not cover."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.engine.normalize import Normalizer, stem
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.model import Level, Topic
+
+Phrase = tuple[str, ...]
+
+_YEARS = re.compile(r"\b(\d{1,2})\s*(?:\+\s*)?(?:years?|yrs?)\b")
+_HOW_MUCH = re.compile(
+    r"\bhow much (?:do|does|did|can|could|would|will|should|are|is) (?:an? |the )?"
+    r"((?:[a-z0-9]+ ){1,4}?)(?:typically |usually |really |actually )?(?:salary|get salary)\b"
+)
+_PEOPLE = frozenset(
+    [
+        "you",
+        "i",
+        "we",
+        "they",
+        "he",
+        "she",
+        "people",
+        "person",
+        "someone",
+        "workers",
+        "worker",
+        "employees",
+        "employee",
+        "staff",
+        "folks",
+        "guys",
+        "ones",
+        "beginners",
+        "beginner",
+        "newbies",
+        "typically",
+        "usually",
+        "really",
+        "actually",
+        "all",
+        "most",
+        "average",
+        "starting",
+        "new",
+        "hourly",
+        "annual",
+        "year",
+        "years",
+        "hour",
+        "per",
+        "full",
+        "part",
+        "time",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    career: str | None
+    """Slug of the career the question names (None: none named)."""
+    level: Level | None
+    topic: Topic | None
+    out_of_scope: str | None
+    """The occupation named that the knowledge does not cover, if any."""
+
+
+def _stems(words: Iterable[str]) -> Phrase:
+    return tuple(stem(w) for w in words)
+
+
+def _find(words: Phrase, phrases: dict[Phrase, str]) -> list[tuple[int, int, str]]:
+    """Occurrences (start, length, value) of ``phrases`` in ``words``, longest first, no overlap."""
+    if not phrases:
+        return []
+    longest = max(len(p) for p in phrases)
+    used = [False] * len(words)
+    found: list[tuple[int, int, str]] = []
+    for size in range(min(longest, len(words)), 0, -1):
+        for i in range(len(words) - size + 1):
+            if any(used[i : i + size]):
+                continue
+            value = phrases.get(words[i : i + size])
+            if value is not None:
+                found.append((i, size, value))
+                for j in range(i, i + size):
+                    used[j] = True
+    return found
+
+
+class Detector:
+    """Built once per knowledge base; :meth:`understand` is cheap."""
+
+    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer) -> None:
+        self.kb = kb
+        self.norm = normalizer
+        syn = kb.synonyms
+        self.career_phrases: dict[Phrase, str] = {}
+        for slug, ck in kb.careers.items():
+            c = ck.career
+            for name in [c.name, c.plural or "", *c.aliases, slug.replace("-", " ")]:
+                key = self._key(name)
+                if key:
+                    self.career_phrases.setdefault(key, slug)
+        self.career_words = frozenset(w for p in self.career_phrases for w in p)
+        self.oos_phrases: dict[Phrase, str] = {}
+        for occ in syn.out_of_scope:
+            key = self._key(occ)
+            if key and key not in self.career_phrases:
+                self.oos_phrases[key] = occ
+        self.level_phrases: dict[Phrase, str] = {}
+        for level, words in syn.levels.items():
+            for w in words:
+                key = self._key(w)
+                if key:
+                    self.level_phrases.setdefault(key, level.value)
+        self.topic_phrases: dict[Phrase, str] = {}
+        for topic, words in syn.topics.items():
+            for w in words:
+                key = self._key(w)
+                if key:
+                    self.topic_phrases.setdefault(key, topic.value)
+        self.level_words = frozenset(w for p in self.level_phrases for w in p)
+        self.topic_words = frozenset(w for p in self.topic_phrases for w in p)
+
+    def _key(self, text: str) -> Phrase:
+        return _stems(self.norm.words(text))
+
+    # ------------------------------------------------------------------ detectors
+    def careers(self, words: Sequence[str]) -> list[str]:
+        """Careers named, in order of appearance."""
+        hits = sorted(_find(_stems(words), self.career_phrases))
+        out: list[str] = []
+        for _, _, slug in hits:
+            if slug not in out:
+                out.append(slug)
+        return out
+
+    def out_of_scope(self, words: Sequence[str], careers: Sequence[str]) -> str | None:
+        stems = _stems(words)
+        hits = _find(stems, self.oos_phrases)
+        if hits and not careers:
+            return min(hits)[2]
+        if careers:
+            return None
+        match = _HOW_MUCH.search(" ".join(words))
+        if match:
+            noun = [stem(w) for w in match.group(1).split()]
+            allowed = self.level_words | self.topic_words | self.norm.stopwords | _PEOPLE
+            unknown = [w for w in noun if w not in allowed and w not in self.career_words]
+            if unknown:
+                return " ".join(match.group(1).split())
+        return None
+
+    def level(self, words: Sequence[str], career: str | None) -> Level | None:
+        years = _YEARS.search(" ".join(words))
+        if years:
+            return self._level_for_years(int(years.group(1)), career)
+        hits = _find(_stems(words), self.level_phrases)
+        if not hits:
+            return None
+        # The longest phrase wins ("team lead" -> manager over "lead" -> senior).
+        best = max(hits, key=lambda h: (h[1], -h[0]))
+        return Level(best[2])
+
+    def _level_for_years(self, years: int, career: str | None) -> Level:
+        ck = self.kb.careers.get(career or "")
+        if ck is not None:
+            for lv in ck.levels:
+                lo = lv.min_years if lv.min_years is not None else 0.0
+                hi = lv.max_years if lv.max_years is not None else 99.0
+                if lo <= years <= hi and lv.level is not Level.MANAGER:
+                    return lv.level
+        if years < 2:
+            return Level.ENTRY
+        if years < 5:
+            return Level.MID
+        return Level.SENIOR
+
+    def topic(self, words: Sequence[str]) -> Topic | None:
+        hits = _find(_stems(words), self.topic_phrases)
+        if not hits:
+            return None
+        weight: dict[str, int] = {}
+        for _, size, value in hits:
+            weight[value] = weight.get(value, 0) + size
+        best = max(weight.items(), key=lambda kv: kv[1])
+        return Topic(best[0])
+
+    def understand(self, words: Sequence[str], default_career: str | None) -> Understanding:
+        careers = self.careers(words)
+        career = careers[0] if careers else None
+        oos = self.out_of_scope(words, careers)
+        level = self.level(words, career or default_career)
+        return Understanding(career, level, self.topic(words), oos)
