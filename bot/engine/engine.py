@@ -370,9 +370,9 @@ class Engine:
             score = s + self._adjust(self.targets[t], u)
             if score > best.get(t, -1.0):
                 best[t] = score
-        ranked = [Ranked(t, max(0.0, min(1.0, s))) for t, s in best.items()]
-        ranked.sort(key=lambda r: (-r.score, self.targets[r.target].is_fact, r.target))
-        return ranked
+        # Order by the raw score (ties above 1.0 still count), report it clamped to [0, 1].
+        order = sorted(best.items(), key=lambda kv: (-kv[1], self.targets[kv[0]].is_fact, kv[0]))
+        return [Ranked(t, max(0.0, min(1.0, s))) for t, s in order]
 
     def _adjust(self, t: Target, u: Understanding) -> float:
         """Fold the detectors into the text similarity."""
