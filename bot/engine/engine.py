@@ -357,13 +357,20 @@ class Engine:
         sort_s = process.cdist([q], choices, scorer=fuzz.token_sort_ratio, processor=None)[0]
         coverage = shared / max(q_weight, 1e-9)
         doc_cov = shared / np.maximum(self.doc_weight[docs], 1e-9)
+        coverage = np.minimum(coverage, 1.0)
+        doc_cov = np.minimum(doc_cov, 1.0)
+        # Short questions must be covered by the phrasing; a long message (a story around
+        # the question) only has to contain the phrasing, so weight shifts to doc coverage.
+        alpha = min(1.0, 6.0 / len(set(content)))
         sim = (
             0.35 * set_s / 100.0
-            + 0.25 * sort_s / 100.0
-            + 0.25 * np.minimum(coverage, 1.0)
-            + 0.15 * np.minimum(doc_cov, 1.0)
+            + 0.25 * (alpha * sort_s / 100.0 + (1 - alpha) * doc_cov)
+            + 0.25 * (alpha * coverage + (1 - alpha) * doc_cov)
+            + 0.15 * doc_cov
         )
-        sim = sim * (0.5 + 0.5 * q_known)
+        sim = sim * (1.0 - alpha * 0.5 * (1.0 - q_known))
+        if u.career is None and u.topic is None and u.level is None:
+            sim = sim * 0.85  # nothing career-like recognised: be slow to answer
         best: dict[int, float] = {}
         for d, s in zip(docs.tolist(), sim.tolist(), strict=True):
             t = int(self.doc_target[d])

@@ -111,10 +111,15 @@ class Detector:
                     self.career_phrases.setdefault(key, slug)
         self.career_words = frozenset(w for p in self.career_phrases for w in p)
         self.oos_phrases: dict[Phrase, str] = {}
+        self.off_topic_phrases: dict[Phrase, str] = {}
         for occ in syn.out_of_scope:
             key = self._key(occ)
             if key and key not in self.career_phrases:
                 self.oos_phrases[key] = occ
+        for phrase in syn.off_topic:
+            key = self._key(phrase)
+            if key:
+                self.off_topic_phrases[key] = phrase
         self.level_phrases: dict[Phrase, str] = {}
         for level, words in syn.levels.items():
             for w in words:
@@ -145,6 +150,9 @@ class Detector:
 
     def out_of_scope(self, words: Sequence[str], careers: Sequence[str]) -> str | None:
         stems = _stems(words)
+        off = _find(stems, self.off_topic_phrases)
+        if off:
+            return min(off)[2]
         hits = _find(stems, self.oos_phrases)
         if hits and not careers:
             return min(hits)[2]
