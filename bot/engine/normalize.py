@@ -133,7 +133,11 @@ class Normalizer:
             vocab.update(v)
         self.vocabulary = frozenset(vocab)
         # Typos are only corrected to real content words of 4+ characters.
-        self._targets: list[str] = sorted(w for w in vocab if len(w) >= 4 and w.isalpha())
+        # Bucketed by first letter: typos rarely change it, and it keeps each lookup small.
+        self._targets: dict[str, list[str]] = {}
+        for w in sorted(vocab):
+            if len(w) >= 4 and w.isalpha():
+                self._targets.setdefault(w[0], []).append(w)
         self._typo_cache: dict[str, str] = {}
         self.stopwords = frozenset(w for s in synonyms.stopwords for w in clean(s).split())
 
@@ -149,18 +153,16 @@ class Normalizer:
         if stem(word) in self.vocabulary:
             result = word
         else:
+            # Same first letter only: that also stops "learn" -> "earn".
             match = process.extractOne(
                 word,
-                self._targets,
+                self._targets.get(word[0], ()),
                 scorer=fuzz.ratio,
                 processor=None,
                 score_cutoff=self.typo_cutoff,
             )
             if match is not None:
-                candidate = str(match[0])
-                # Typos rarely change the first letter; requiring it stops "learn" -> "earn".
-                if candidate[0] == word[0] or len(word) >= 7:
-                    result = candidate
+                result = str(match[0])
         if len(self._typo_cache) < 50_000:
             self._typo_cache[word] = result
         return result

@@ -76,23 +76,46 @@ def _stems(words: Iterable[str]) -> Phrase:
     return tuple(stem(w) for w in words)
 
 
-def _find(words: Phrase, phrases: dict[Phrase, str]) -> list[tuple[int, int, str]]:
-    """Occurrences (start, length, value) of ``phrases`` in ``words``, longest first, no overlap."""
-    if not phrases:
-        return []
-    longest = max(len(p) for p in phrases)
-    used = [False] * len(words)
-    found: list[tuple[int, int, str]] = []
-    for size in range(min(longest, len(words)), 0, -1):
-        for i in range(len(words) - size + 1):
-            if any(used[i : i + size]):
-                continue
-            value = phrases.get(words[i : i + size])
-            if value is not None:
-                found.append((i, size, value))
-                for j in range(i, i + size):
-                    used[j] = True
-    return found
+class PhraseMap:
+    """Phrases (tuples of stems) -> value, with a first-word filter so a scan is cheap."""
+
+    def __init__(self) -> None:
+        self.phrases: dict[Phrase, str] = {}
+        self.sizes: dict[str, list[int]] = {}
+
+    def add(self, key: Phrase, value: str, overwrite: bool = False) -> None:
+        if not key or (key in self.phrases and not overwrite):
+            return
+        self.phrases[key] = value
+        sizes = self.sizes.setdefault(key[0], [])
+        if len(key) not in sizes:
+            sizes.append(len(key))
+            sizes.sort(reverse=True)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.phrases
+
+    def words(self) -> frozenset[str]:
+        return frozenset(w for p in self.phrases for w in p)
+
+    def find(self, words: Phrase) -> list[tuple[int, int, str]]:
+        """Occurrences (start, length, value), longest first at each position, no overlap."""
+        found: list[tuple[int, int, str]] = []
+        n = len(words)
+        i = 0
+        while i < n:
+            sizes = self.sizes.get(words[i])
+            step = 1
+            if sizes:
+                for size in sizes:
+                    if i + size <= n:
+                        value = self.phrases.get(words[i : i + size])
+                        if value is not None:
+                            found.append((i, size, value))
+                            step = size
+                            break
+            i += step
+        return found
 
 
 class Detector:
@@ -102,38 +125,30 @@ class Detector:
         self.kb = kb
         self.norm = normalizer
         syn = kb.synonyms
-        self.career_phrases: dict[Phrase, str] = {}
+        self.career_phrases = PhraseMap()
         for slug, ck in kb.careers.items():
             c = ck.career
             for name in [c.name, c.plural or "", *c.aliases, slug.replace("-", " ")]:
-                key = self._key(name)
-                if key:
-                    self.career_phrases.setdefault(key, slug)
-        self.career_words = frozenset(w for p in self.career_phrases for w in p)
-        self.oos_phrases: dict[Phrase, str] = {}
-        self.off_topic_phrases: dict[Phrase, str] = {}
+                self.career_phrases.add(self._key(name), slug)
+        self.career_words = self.career_phrases.words()
+        self.oos_phrases = PhraseMap()
+        self.off_topic_phrases = PhraseMap()
         for occ in syn.out_of_scope:
             key = self._key(occ)
-            if key and key not in self.career_phrases:
-                self.oos_phrases[key] = occ
+            if key not in self.career_phrases:
+                self.oos_phrases.add(key, occ)
         for phrase in syn.off_topic:
-            key = self._key(phrase)
-            if key:
-                self.off_topic_phrases[key] = phrase
-        self.level_phrases: dict[Phrase, str] = {}
+            self.off_topic_phrases.add(self._key(phrase), phrase)
+        self.level_phrases = PhraseMap()
         for level, words in syn.levels.items():
             for w in words:
-                key = self._key(w)
-                if key:
-                    self.level_phrases.setdefault(key, level.value)
-        self.topic_phrases: dict[Phrase, str] = {}
+                self.level_phrases.add(self._key(w), level.value)
+        self.topic_phrases = PhraseMap()
         for topic, words in syn.topics.items():
             for w in words:
-                key = self._key(w)
-                if key:
-                    self.topic_phrases.setdefault(key, topic.value)
-        self.level_words = frozenset(w for p in self.level_phrases for w in p)
-        self.topic_words = frozenset(w for p in self.topic_phrases for w in p)
+                self.topic_phrases.add(self._key(w), topic.value)
+        self.level_words = self.level_phrases.words()
+        self.topic_words = self.topic_phrases.words()
 
     def _key(self, text: str) -> Phrase:
         return _stems(self.norm.words(text))
@@ -141,7 +156,7 @@ class Detector:
     # ------------------------------------------------------------------ detectors
     def careers(self, words: Sequence[str]) -> list[str]:
         """Careers named, in order of appearance."""
-        hits = sorted(_find(_stems(words), self.career_phrases))
+        hits = self.career_phrases.find(_stems(words))
         out: list[str] = []
         for _, _, slug in hits:
             if slug not in out:
@@ -150,10 +165,10 @@ class Detector:
 
     def out_of_scope(self, words: Sequence[str], careers: Sequence[str]) -> str | None:
         stems = _stems(words)
-        off = _find(stems, self.off_topic_phrases)
+        off = self.off_topic_phrases.find(stems)
         if off:
             return min(off)[2]
-        hits = _find(stems, self.oos_phrases)
+        hits = self.oos_phrases.find(stems)
         if hits and not careers:
             return min(hits)[2]
         if careers:
@@ -171,7 +186,7 @@ class Detector:
         years = _YEARS.search(" ".join(words))
         if years:
             return self._level_for_years(int(years.group(1)), career)
-        hits = _find(_stems(words), self.level_phrases)
+        hits = self.level_phrases.find(_stems(words))
         if not hits:
             return None
         # The longest phrase wins ("team lead" -> manager over "lead" -> senior).
@@ -193,7 +208,7 @@ class Detector:
         return Level.SENIOR
 
     def topic(self, words: Sequence[str]) -> Topic | None:
-        hits = _find(_stems(words), self.topic_phrases)
+        hits = self.topic_phrases.find(_stems(words))
         if not hits:
             return None
         weight: dict[str, int] = {}
