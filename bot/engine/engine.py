@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from bot.engine.answer import Answer, AnswerField, Outcome, Suggestion
+from bot.engine.answer import Answer, AnswerField, Outcome, SourceRef, Suggestion
 from bot.engine.factbridge import (
     TopicAnswerer,
     fact_field,
@@ -266,6 +266,11 @@ class Engine:
         idx = self._target_index.get(entry_id)
         if idx is not None:
             return self._answer_target(idx, 1.0)
+        parts = entry_id.split(".")
+        if len(parts) == 4 and parts[:2] == ["fact", "compare"]:
+            if parts[2] in self.kb.careers and parts[3] in self.kb.careers:
+                return self._compare(parts[2], parts[3], 1.0)
+            return None
         parsed = parse_fact_id(entry_id)
         if parsed is None:
             return None
@@ -371,12 +376,14 @@ class Engine:
         sim = sim * (1.0 - alpha * 0.5 * (1.0 - q_known))
         if u.career is None and u.topic is None and u.level is None:
             sim = sim * 0.85  # nothing career-like recognised: be slow to answer
-        best: dict[int, float] = {}
-        for d, s in zip(docs.tolist(), sim.tolist(), strict=True):
-            t = int(self.doc_target[d])
-            score = s + self._adjust(self.targets[t], u)
-            if score > best.get(t, -1.0):
-                best[t] = score
+        # Best phrasing per target (numpy), then the detectors once per target.
+        order = np.argsort(-sim, kind="stable")
+        per_target, first = np.unique(self.doc_target[docs][order], return_index=True)
+        best_sim = sim[order][first]
+        best = {
+            t: s + self._adjust(self.targets[t], u)
+            for t, s in zip(per_target.tolist(), best_sim.tolist(), strict=True)
+        }
         # Order by the raw score (ties above 1.0 still count), report it clamped to [0, 1].
         order = sorted(best.items(), key=lambda kv: (-kv[1], self.targets[kv[0]].is_fact, kv[0]))
         return [Ranked(t, max(0.0, min(1.0, s))) for t, s in order]
@@ -390,7 +397,11 @@ class Engine:
         elif t.career != default:
             adj -= 0.15
         if u.topic is not None:
-            adj += 0.06 if t.topic == u.topic else -0.04
+            if t.topic == u.topic:
+                adj += 0.06
+            else:
+                # A fact target answers exactly one topic; a Q&A entry may span several.
+                adj -= 0.15 if t.is_fact else 0.04
         if u.level is not None:
             if t.level == u.level:
                 adj += 0.08
@@ -407,6 +418,10 @@ class Engine:
         u, ranked = self.rank(question)
         if u.out_of_scope is not None:
             return self._decline(u, f"I don't have information about {u.out_of_scope}.")
+        if len(u.careers) >= 2 and (u.topic is None or u.topic in SALARY_TOPICS):
+            compared = self._compare(u.careers[0], u.careers[1], 1.0)
+            if compared is not None:
+                return compared
         if not ranked:
             return self._decline(u, "I couldn't match that to anything I know.")
         top = ranked[0]
@@ -450,6 +465,30 @@ class Engine:
             career=u.career if u else None,
             level=u.level.value if u and u.level else None,
             topic=u.topic.value if u and u.topic else None,
+        )
+
+    def _compare(self, a: str, b: str, confidence: float) -> Answer | None:
+        """Pay of two careers side by side, each figure with its source (from facts)."""
+        answers = [self._facts(self.kb, c, Topic.SALARY, None) for c in (a, b)]
+        found = [x for x in answers if x is not None]
+        if len(found) != 2:
+            return None
+        names = [self.kb.careers[c].career.name for c in (a, b)]
+        fields: list[AnswerField] = []
+        sources: list[SourceRef] = []
+        for name, ans in zip(names, found, strict=True):
+            fields += [dataclasses.replace(f, name=f"{name} · {f.name}") for f in ans.fields]
+            sources += [s for s in ans.sources if s not in sources]
+        return Answer(
+            outcome=Outcome.ANSWER,
+            title=f"{names[0]} vs {names[1]}: pay",
+            body=f"Pay of {names[0].lower()}s and {names[1].lower()}s as the sources state it.",
+            fields=tuple(fields),
+            sources=tuple(sources),
+            confidence=confidence,
+            entry_id=f"fact.compare.{a}.{b}",
+            career=a,
+            topic=Topic.SALARY.value,
         )
 
     def _answer_target(self, idx: int, confidence: float) -> Answer | None:

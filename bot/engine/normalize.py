@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -89,6 +90,7 @@ def tokens(text: str) -> list[str]:
     return text.split()
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A very light plural stemmer, enough to match 'receptionists' to 'receptionist'."""
     if len(word) > 4 and word.endswith("ies"):

@@ -62,6 +62,9 @@ _PEOPLE = frozenset(
 )
 
 
+_ROLE_WORDS = frozenset({"representative", "specialist", "agent", "clerk", "associate"})
+
+
 @dataclass(frozen=True, slots=True)
 class Understanding:
     career: str | None
@@ -70,6 +73,8 @@ class Understanding:
     topic: Topic | None
     out_of_scope: str | None
     """The occupation named that the knowledge does not cover, if any."""
+    careers: tuple[str, ...] = ()
+    """Every career named, in order (two or more: a comparison)."""
 
 
 def _stems(words: Iterable[str]) -> Phrase:
@@ -129,7 +134,12 @@ class Detector:
         for slug, ck in kb.careers.items():
             c = ck.career
             for name in [c.name, c.plural or "", *c.aliases, slug.replace("-", " ")]:
-                self.career_phrases.add(self._key(name), slug)
+                key = self._key(name)
+                self.career_phrases.add(key, slug)
+                # "customer service", "insurance sales", "computer support": the field's name
+                # without the role word is how people usually say it.
+                if len(key) >= 3 and key[-1] in _ROLE_WORDS:
+                    self.career_phrases.add(key[:-1], slug)
         self.career_words = self.career_phrases.words()
         self.oos_phrases = PhraseMap()
         self.off_topic_phrases = PhraseMap()
@@ -222,4 +232,4 @@ class Detector:
         career = careers[0] if careers else None
         oos = self.out_of_scope(words, careers)
         level = self.level(words, career or default_career)
-        return Understanding(career, level, self.topic(words), oos)
+        return Understanding(career, level, self.topic(words), oos, tuple(careers))

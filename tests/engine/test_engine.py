@@ -105,3 +105,13 @@ def test_self_test_finds_collisions(fixture_kb: KnowledgeBase) -> None:
 
 def pay_career(kb: KnowledgeBase) -> str:
     return kb.entry_career["csr-pay"]
+
+
+def test_two_careers_named_compares_their_pay(fixture_engine: Engine) -> None:
+    a = fixture_engine.ask("csr vs receptionist pay")
+    assert a.outcome is Outcome.ANSWER
+    text = to_text(a)
+    assert "$42,830" in text and "$37,230" in text
+    assert a.entry_id is not None
+    again = fixture_engine.answer_entry(a.entry_id)
+    assert again is not None and to_text(again) == text
