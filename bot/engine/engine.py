@@ -385,8 +385,8 @@ class Engine:
             for t, s in zip(per_target.tolist(), best_sim.tolist(), strict=True)
         }
         # Order by the raw score (ties above 1.0 still count), report it clamped to [0, 1].
-        order = sorted(best.items(), key=lambda kv: (-kv[1], self.targets[kv[0]].is_fact, kv[0]))
-        return [Ranked(t, max(0.0, min(1.0, s))) for t, s in order]
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.targets[kv[0]].is_fact, kv[0]))
+        return [Ranked(t, max(0.0, min(1.0, s))) for t, s in ranked]
 
     def _adjust(self, t: Target, u: Understanding) -> float:
         """Fold the detectors into the text similarity."""
