@@ -349,8 +349,8 @@ class Engine:
         return uniq.astype(np.int64), np.asarray(sums, dtype=np.float64)
 
     def _rank(self, content: Sequence[str], u: Understanding) -> list[Ranked]:
-        if not content:
-            return []
+        if not any(w.isalpha() for w in content):
+            return []  # numbers or symbols alone ("2 2", "$$") are not a question
         docs, shared = self._candidates(content)
         if len(docs) == 0:
             return []
