@@ -330,14 +330,23 @@ class Engine:
 
     # ================================================================== ranking
     def _candidates(self, content: Sequence[str]) -> tuple[IntArray, FloatArray]:
-        """Top documents by IDF weight of shared words (numpy: no loop over documents)."""
+        """Top documents by IDF weight of shared words (numpy: no loop over documents).
+
+        Only words in at most ``cap`` documents select candidates (a word in a third of all
+        documents says little and would make the cost grow with the knowledge); the weight of
+        the frequent words is added afterwards for the chosen few by binary search.
+        """
         stems = list(dict.fromkeys(stem(w) for w in content))
-        pairs = [(s, self.postings[s]) for s in stems if s in self.postings]
+        pairs = sorted(
+            ((s, self.postings[s]) for s in stems if s in self.postings), key=lambda p: len(p[1])
+        )
         if not pairs:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-        weights = [np.full(len(p), self.idf[s]) for s, p in pairs]
-        docs = np.concatenate([p for _, p in pairs])
-        w = np.concatenate(weights)
+        cap = max(2000, len(self.docs) // 50)
+        selective = [p for p in pairs if len(p[1]) <= cap] or pairs[:1]
+        frequent = pairs[len(selective) :]
+        docs = np.concatenate([p for _, p in selective])
+        w = np.concatenate([np.full(len(p), self.idf[s]) for s, p in selective])
         uniq, inverse = np.unique(docs, return_inverse=True)
         sums = np.bincount(inverse, weights=w)
         k = self.settings.candidates
@@ -346,6 +355,9 @@ class Engine:
             rel = sums / (self.doc_weight[uniq] + 1.0) + sums
             top = np.argpartition(-rel, k)[:k]
             uniq, sums = uniq[top], sums[top]
+        for s, p in frequent:
+            at = np.minimum(np.searchsorted(p, uniq), len(p) - 1)
+            sums = sums + self.idf[s] * (p[at] == uniq)
         return uniq.astype(np.int64), np.asarray(sums, dtype=np.float64)
 
     def _rank(self, content: Sequence[str], u: Understanding) -> list[Ranked]:
