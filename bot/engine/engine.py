@@ -187,8 +187,15 @@ class Engine:
             words += tpls
         return words
 
+    def _content(self, words: Sequence[str]) -> list[str]:
+        """What the text ranking compares: no stopwords and no career names (those are
+        matched by the detector, so "receptionist salary" finds the salary phrasings and the
+        career adjustment picks the receptionist's)."""
+        content = self.norm.content(self.detector.strip_careers(words))
+        return content or self.norm.content(words)
+
     def _doc(self, text: str) -> str:
-        content = self.norm.content(self.norm.words(text))
+        content = self._content(self.norm.words(text))
         return " ".join(content) if content else self.norm.normalise(text)
 
     def _add_target(self, target: Target) -> int:
@@ -259,7 +266,7 @@ class Engine:
         """Targets best first with their confidence (targets under every threshold dropped)."""
         words = self.norm.words(question)
         u = self.detector.understand(words, self.settings.default_career)
-        content = self.norm.content(words)
+        content = self._content(words)
         return u, self._rank(content, u)
 
     def answer_entry(self, entry_id: str) -> Answer | None:
@@ -396,16 +403,42 @@ class Engine:
             t: s + self._adjust(self.targets[t], u)
             for t, s in zip(per_target.tolist(), best_sim.tolist(), strict=True)
         }
+        if u.careers:
+            # Another career's entry may be suggested, never answered: no CSR figures for a
+            # question about receptionists.
+            cap = self.settings.answer_threshold - 0.05
+            for t in best:
+                if self.targets[t].career not in u.careers:
+                    best[t] = min(best[t], cap)
         # Order by the raw score (ties above 1.0 still count), report it clamped to [0, 1].
+        self._fill_slots(best, u)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.targets[kv[0]].is_fact, kv[0]))
         return [Ranked(t, max(0.0, min(1.0, s))) for t, s in ranked]
+
+    def _fill_slots(self, best: dict[int, float], u: Understanding) -> None:
+        """A detected topic with a fact answer for the career is a candidate by itself.
+
+        "front desk receptionist how much a year" shares few words with any phrasing, but
+        career + topic say exactly which structured answer is wanted.
+        """
+        if u.topic is None:
+            return
+        career = u.career or self.settings.default_career
+        ids = [fact_id(u.topic, career, u.level)] if u.level else []
+        ids.append(fact_id(u.topic, career, None))
+        for tid in ids:
+            idx = self._target_index.get(tid)
+            if idx is not None:
+                slot = 0.74 if u.career is not None else 0.66
+                best[idx] = max(best.get(idx, 0.0), slot + (0.04 if u.level else 0.0))
+                return
 
     def _adjust(self, t: Target, u: Understanding) -> float:
         """Fold the detectors into the text similarity."""
         adj = 0.0
         default = self.settings.default_career
         if u.career is not None:
-            adj += 0.08 if t.career == u.career else -0.35
+            adj += 0.12 if t.career == u.career else -0.35
         elif t.career != default:
             adj -= 0.15
         if u.topic is not None:

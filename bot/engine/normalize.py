@@ -126,6 +126,10 @@ class Normalizer:
                 k = tuple(t for t in key.strip().split() if t)
             if k:
                 self._replacements[k] = tuple(clean(value).split())
+        # Plurals of multi-word keys ("insurance agents") match through their stems.
+        self._stem_replacements = {
+            tuple(stem(w) for w in k): v for k, v in self._replacements.items() if len(k) > 1
+        }
         self._max_phrase = max((len(k) for k in self._replacements), default=1)
         vocab: set[str] = set()
         for word in vocabulary:
@@ -177,7 +181,10 @@ class Normalizer:
         n = len(words)
         while i < n:
             for size in range(min(self._max_phrase, n - i), 0, -1):
-                repl = self._replacements.get(tuple(words[i : i + size]))
+                key = tuple(words[i : i + size])
+                repl = self._replacements.get(key)
+                if repl is None and size > 1:
+                    repl = self._stem_replacements.get(tuple(stem(w) for w in key))
                 if repl is not None:
                     out.extend(repl)
                     i += size

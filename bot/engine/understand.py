@@ -62,6 +62,7 @@ _PEOPLE = frozenset(
 )
 
 
+_GENERIC_TOPICS = frozenset({"definitions", "duties", "overview"})
 _ROLE_WORDS = frozenset({"representative", "specialist", "agent", "clerk", "associate"})
 
 
@@ -173,6 +174,16 @@ class Detector:
                 out.append(slug)
         return out
 
+    def strip_careers(self, words: Sequence[str]) -> list[str]:
+        """``words`` without the career names in them (the career is matched separately)."""
+        hits = self.career_phrases.find(_stems(words))
+        if not hits:
+            return list(words)
+        drop: set[int] = set()
+        for start, size, _ in hits:
+            drop.update(range(start, start + size))
+        return [w for i, w in enumerate(words) if i not in drop]
+
     def out_of_scope(self, words: Sequence[str], careers: Sequence[str]) -> str | None:
         stems = _stems(words)
         off = self.off_topic_phrases.find(stems)
@@ -221,9 +232,11 @@ class Detector:
         hits = self.topic_phrases.find(_stems(words))
         if not hits:
             return None
-        weight: dict[str, int] = {}
+        weight: dict[str, float] = {}
         for _, size, value in hits:
-            weight[value] = weight.get(value, 0) + size
+            # "what is"/"what does" start most questions: a weak signal next to "salary".
+            factor = 0.5 if value in _GENERIC_TOPICS else 1.0
+            weight[value] = weight.get(value, 0.0) + size * factor
         best = max(weight.items(), key=lambda kv: kv[1])
         return Topic(best[0])
 

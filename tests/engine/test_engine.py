@@ -115,3 +115,12 @@ def test_two_careers_named_compares_their_pay(fixture_engine: Engine) -> None:
     assert a.entry_id is not None
     again = fixture_engine.answer_entry(a.entry_id)
     assert again is not None and to_text(again) == text
+
+
+def test_named_career_without_that_topic_never_answers_with_default_career(
+    fixture_engine: Engine,
+) -> None:
+    # The fixture has no receptionist promotion entry nor facts: CSR's must not answer it.
+    a = fixture_engine.ask("how do receptionists get promoted")
+    assert a.outcome is not Outcome.ANSWER or a.career == "receptionist"
+    assert "team lead" not in to_text(a).split("Did you mean")[0]
