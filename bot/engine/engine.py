@@ -368,7 +368,7 @@ class Engine:
         return uniq.astype(np.int64), np.asarray(sums, dtype=np.float64)
 
     def _rank(self, content: Sequence[str], u: Understanding) -> list[Ranked]:
-        if not any(w.isalpha() for w in content):
+        if not u.careers and not any(w.isalpha() for w in content):
             return []  # numbers or symbols alone ("2 2", "$$") are not a question
         docs, shared = self._candidates(content)
         if len(docs) == 0:
@@ -453,7 +453,7 @@ class Engine:
             elif t.level is not None:
                 adj -= 0.2
         elif t.level is not None:
-            adj -= 0.06
+            adj -= 0.02  # no level asked: prefer the general answer, but only just
         if not t.is_fact:
             adj += 0.01  # a curated entry wins a tie with a generated fact phrasing
         return adj
