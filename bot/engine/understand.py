@@ -13,7 +13,12 @@ from bot.knowledge.model import Level, Topic
 
 Phrase = tuple[str, ...]
 
-_YEARS = re.compile(r"\b(\d{1,2})\s*(?:\+\s*)?(?:years?|yrs?)\b")
+# Years of experience, not "in 10 years": the number follows have/for/with/been/this or is
+# followed by "experience".
+_YEARS = re.compile(
+    r"\b(?:(?:have|had|for|with|been|this|after|got)\s+(?:about\s+|like\s+|almost\s+|over\s+)?"
+    r"(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b|(\d{1,2})\s*\+?\s*(?:years?|yrs?)\s+(?:of\s+)?experience)"
+)
 _HOW_MUCH = re.compile(
     r"\bhow much (?:do|does|did|can|could|would|will|should|are|is) (?:an? |the )?"
     r"((?:[a-z0-9]+ ){1,4}?)(?:typically |usually |really |actually )?(?:salary|get salary)\b"
@@ -206,7 +211,7 @@ class Detector:
     def level(self, words: Sequence[str], career: str | None) -> Level | None:
         years = _YEARS.search(" ".join(words))
         if years:
-            return self._level_for_years(int(years.group(1)), career)
+            return self._level_for_years(int(years.group(1) or years.group(2)), career)
         hits = self.level_phrases.find(_stems(words))
         if not hits:
             return None
@@ -235,7 +240,7 @@ class Detector:
         weight: dict[str, float] = {}
         for _, size, value in hits:
             # "what is"/"what does" start most questions: a weak signal next to "salary".
-            factor = 0.5 if value in _GENERIC_TOPICS else 1.0
+            factor = 0.4 if value in _GENERIC_TOPICS else 1.0
             weight[value] = weight.get(value, 0.0) + size * factor
         best = max(weight.items(), key=lambda kv: kv[1])
         return Topic(best[0])
