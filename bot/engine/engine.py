@@ -182,6 +182,7 @@ class Engine:
         for ws in syn.levels.values():
             words += ws
         words += syn.out_of_scope
+        words += syn.off_topic
         words += syn.stopwords
         for tpls in FACT_TEMPLATES.values():
             words += tpls
@@ -438,7 +439,10 @@ class Engine:
         adj = 0.0
         default = self.settings.default_career
         if u.career is not None:
-            adj += 0.12 if t.career == u.career else -0.35
+            if t.career == u.career:
+                adj += 0.12
+            else:
+                adj -= 0.1 if t.career in u.careers else 0.35
         elif t.career != default:
             adj -= 0.15
         if u.topic is not None:

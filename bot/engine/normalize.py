@@ -194,9 +194,14 @@ class Normalizer:
                 i += 1
         return out
 
-    def words(self, text: str) -> list[str]:
-        """Cleaned, typo-corrected, synonym-expanded words of ``text`` (stopwords kept)."""
-        return self.expand([self.correct(w) for w in clean(text).split()])
+    def words(self, text: str, correct: bool = True) -> list[str]:
+        """Cleaned, typo-corrected, synonym-expanded words of ``text`` (stopwords kept).
+
+        ``correct=False`` for vocabulary the knowledge defines itself (career names, topic and
+        out-of-scope words): those are never "corrected" into another word.
+        """
+        raw = clean(text).split()
+        return self.expand([self.correct(w) for w in raw] if correct else raw)
 
     def normalise(self, text: str) -> str:
         """Canonical form of ``text``: the words joined by single spaces."""

@@ -167,7 +167,7 @@ class Detector:
         self.topic_words = self.topic_phrases.words()
 
     def _key(self, text: str) -> Phrase:
-        return _stems(self.norm.words(text))
+        return _stems(self.norm.words(text, correct=False))
 
     # ------------------------------------------------------------------ detectors
     def careers(self, words: Sequence[str]) -> list[str]:
