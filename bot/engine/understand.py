@@ -163,6 +163,21 @@ class Detector:
         for topic, words in syn.topics.items():
             for w in words:
                 self.topic_phrases.add(self._key(w), topic.value)
+        # Job titles of each level ("Customer Support Specialist" is mid level), unless the
+        # title is the career's own name.
+        names = {
+            self._key(n)
+            for ck in kb.careers.values()
+            for n in (ck.career.name, ck.career.plural)
+            if n
+        }
+        for ck in kb.careers.values():
+            for lv in ck.levels:
+                for title in lv.titles:
+                    for part in re.split(r"[/,]| or ", title):
+                        key = self._key(part)
+                        if key and key not in names:
+                            self.level_phrases.add(key, lv.level.value)
         self.level_words = self.level_phrases.words()
         self.topic_words = self.topic_phrases.words()
 
