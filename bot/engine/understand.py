@@ -137,15 +137,23 @@ class Detector:
         self.norm = normalizer
         syn = kb.synonyms
         self.career_phrases = PhraseMap()
+        # The names that only say *who* (stripped before ranking); an alias like "call center"
+        # also says *where* and stays in the ranked text.
+        self.strip_phrases = PhraseMap()
         for slug, ck in kb.careers.items():
             c = ck.career
+            own = self._key(c.name)
             for name in [c.name, c.plural or "", *c.aliases, slug.replace("-", " ")]:
                 key = self._key(name)
                 self.career_phrases.add(key, slug)
+                if key and own and (key[-1] in _ROLE_WORDS or key[-1] == own[-1]):
+                    self.strip_phrases.add(key, slug)
                 # "customer service", "insurance sales", "computer support": the field's name
                 # without the role word is how people usually say it.
                 if len(key) >= 3 and key[-1] in _ROLE_WORDS:
                     self.career_phrases.add(key[:-1], slug)
+                    if name in (c.name, c.plural):
+                        self.strip_phrases.add(key[:-1], slug)
         self.career_words = self.career_phrases.words()
         self.oos_phrases = PhraseMap()
         self.off_topic_phrases = PhraseMap()
@@ -196,7 +204,7 @@ class Detector:
 
     def strip_careers(self, words: Sequence[str]) -> list[str]:
         """``words`` without the career names in them (the career is matched separately)."""
-        hits = self.career_phrases.find(_stems(words))
+        hits = self.strip_phrases.find(_stems(words))
         if not hits:
             return list(words)
         drop: set[int] = set()
