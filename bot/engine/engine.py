@@ -460,6 +460,8 @@ class Engine:
             adj -= 0.02  # no level asked: prefer the general answer, but only just
         if not t.is_fact:
             adj += 0.01  # a curated entry wins a tie with a generated fact phrasing
+        elif len(u.careers) > 1:
+            adj -= 0.05  # one career's figures only half answer a question about several
         return adj
 
     # ================================================================== outcomes
@@ -467,7 +469,11 @@ class Engine:
         u, ranked = self.rank(question)
         if u.out_of_scope is not None:
             return self._decline(u, f"I don't have information about {u.out_of_scope}.")
-        if len(u.careers) >= 2 and (u.topic is None or u.topic in SALARY_TOPICS):
+        if (
+            len(u.careers) >= 2
+            and (u.topic is None or u.topic in SALARY_TOPICS)
+            and not (ranked and ranked[0].score >= 0.85 and self._multi_career(ranked[0].target))
+        ):
             compared = self._compare(u.careers[0], u.careers[1], 1.0)
             if compared is not None:
                 return compared
@@ -515,6 +521,17 @@ class Engine:
             level=u.level.value if u and u.level else None,
             topic=u.topic.value if u and u.topic else None,
         )
+
+    def _multi_career(self, idx: int) -> bool:
+        """Is this a curated entry written about several careers (it then beats compare)?"""
+        t = self.targets[idx]
+        if t.is_fact:
+            return False
+        entry = self.kb.entries[t.id]
+        named: set[str] = set()
+        for text in (entry.question, *entry.phrasings):
+            named.update(self.detector.careers(self.norm.words(text)))
+        return len(named) >= 2
 
     def _compare(self, a: str, b: str, confidence: float) -> Answer | None:
         """Pay of two careers side by side, each figure with its source (from facts)."""
