@@ -204,12 +204,15 @@ class Detector:
 
     def strip_careers(self, words: Sequence[str]) -> list[str]:
         """``words`` without the career names in them (the career is matched separately)."""
-        hits = self.strip_phrases.find(_stems(words))
-        if not hits:
-            return list(words)
+        stems = _stems(words)
         drop: set[int] = set()
-        for start, size, _ in hits:
-            drop.update(range(start, start + size))
+        for start, size, _ in self.career_phrases.find(stems):
+            end = start + size
+            if end < len(stems) and stems[end] in _ROLE_WORDS:
+                end += 1  # "customer support" + "representative": a name after all
+            elif stems[start:end] not in self.strip_phrases:
+                continue  # "call center" alone says where, not who
+            drop.update(range(start, end))
         return [w for i, w in enumerate(words) if i not in drop]
 
     def out_of_scope(self, words: Sequence[str], careers: Sequence[str]) -> str | None:
