@@ -129,3 +129,36 @@ def describe_counts(before: dict[str, int], after: dict[str, int]) -> str:
         else:
             parts.append(f"{key} {old} → {new} ({new - old:+d})")
     return ", ".join(parts)
+
+
+def button_label(question: str) -> str:
+    """Discord button labels hold at most 80 characters."""
+    return question if len(question) <= 80 else question[:79].rstrip() + "…"
+
+
+def choice_text(text: str) -> str:
+    """Autocomplete choice names and values hold at most 100 characters."""
+    return text if len(text) <= 100 else text[:99].rstrip() + "…"
+
+
+def decline_text(career_names: Sequence[str]) -> str:
+    """What the bot says when a question is outside what it knows."""
+    careers = ", ".join(career_names[:8]) or "customer service careers"
+    return (
+        "I can only answer questions about these careers: "
+        f"{careers} — pay, career path, skills, certifications, outlook and education.\n"
+        "Try `/help` to see everything I can do."
+    )
+
+
+HELP_TEXT: Final = (
+    "**Ask me anything about these careers**\n"
+    "`/ask question` — ask in your own words (suggestions appear as you type)\n"
+    "Mention me with a question, send me a DM, or use *Apps → Ask careerbot* on a message.\n\n"
+    "**Quick facts** (career is optional, autocompleted)\n"
+    "`/salary [level] [career]` — pay ranges by level, with a chart\n"
+    "`/path` · `/skills` · `/certs` · `/outlook` · `/education` `[career]`\n"
+    "`/career name` — a career's profile · `/compare a b` — two careers side by side\n"
+    "`/sources` — the documents every answer is based on\n\n"
+    "Rate answers with 👍/👎 so the moderators can improve them."
+)
