@@ -16,6 +16,9 @@ from types import ModuleType
 COMMANDS: dict[str, str] = {
     "check": "bot.cli.check",
     "schema": "bot.cli.schema",
+    "stats": "bot.cli.stats",
+    "gaps": "bot.cli.gaps",
+    "sync": "bot.cli.sync",
 }
 
 

@@ -151,6 +151,8 @@ class CareerBot(commands.Bot):
         self._reload_lock = asyncio.Lock()
         self._connected = False
         self._tasks: list[asyncio.Task[None]] = []
+        self.commands_only = False
+        """True for ``python -m bot sync``: setup_hook only registers the commands."""
 
     # ------------------------------------------------------------------ state
     @property
@@ -174,6 +176,10 @@ class CareerBot(commands.Bot):
         from bot.cogs.ask import AskButton, VoteButton
         from bot.store.sqlite import SqliteStore
 
+        if self.commands_only:
+            for cog in COGS:
+                await self.load_extension(cog)
+            return
         self._store = await SqliteStore.open(self.settings.database_path)
         self.engine = await asyncio.to_thread(build_engine, self.settings)
         log.info("knowledge loaded: %s", self.engine.kb.counts().summary())

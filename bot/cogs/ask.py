@@ -62,9 +62,11 @@ class AskButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ASK_TEM
         bot = _bot(interaction)
         wait = bot.check_cooldown(interaction.user.id)
         if wait:
-            from bot.app import OnCooldown
+            # Component errors do not reach the tree's on_error: answer here.
+            from bot.app import OnCooldown, error_message
 
-            raise OnCooldown(wait)
+            await interaction.response.send_message(error_message(OnCooldown(wait)), ephemeral=True)
+            return
         started = time.perf_counter()
         answer = bot.engine.answer_entry(self.entry_id)
         if answer is None:
