@@ -218,6 +218,10 @@ class CareerBot(commands.Bot):
     async def on_disconnect(self) -> None:
         self._connected = False
 
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: questions are handled by the ask cog's listener."""
+        return None
+
     async def on_ready(self) -> None:
         self._connected = True
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))

@@ -105,9 +105,16 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_T
     async def callback(self, interaction: Interaction) -> None:
         bot = _bot(interaction)
         message_id = interaction.message.id if interaction.message else 0
-        changed = await bot.store.record_vote(
-            message_id, bot.store.hash_user(interaction.user.id), self.entry_id, self.vote
-        )
+        try:
+            changed = await bot.store.record_vote(
+                message_id, bot.store.hash_user(interaction.user.id), self.entry_id, self.vote
+            )
+        except Exception:
+            log.exception("could not store a vote")
+            await interaction.response.send_message(
+                "Sorry, I couldn't save your vote — please try again later.", ephemeral=True
+            )
+            return
         log.info("vote %s entry=%s new=%s", self.vote.value, self.entry_id, changed)
         text = "Thanks for the feedback!" if changed else "Your vote is already counted — thanks!"
         await interaction.response.send_message(text, ephemeral=True)
