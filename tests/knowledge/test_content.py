@@ -15,11 +15,9 @@ import pytest
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Fact, Metric
+from tests.paths import KNOWLEDGE, ROOT, SEEDS
 
-ROOT = Path(__file__).resolve().parents[2]
-KNOWLEDGE = ROOT / "knowledge"
 DEFAULT_CAREER = "customer-service-representative"
-SEEDS = ROOT.parent.parent / "shared" / "seeds"
 
 GroupKey = tuple[str, str, Metric, str | None, int | None, str | None, str | None, str | None]
 
@@ -90,7 +88,7 @@ def test_contract_sources_and_careers_exist(kb: KnowledgeBase) -> None:
 
 
 def test_source_seed_files_exist() -> None:
-    if not SEEDS.is_dir():
+    if SEEDS is None:
         pytest.skip("shared/seeds is not next to this checkout")
     kb = load_knowledge(KNOWLEDGE)
     for source in kb.sources.values():
