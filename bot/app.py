@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -317,5 +318,26 @@ async def start_bot(settings: Settings) -> None:
     if settings.token is None:
         raise RuntimeError("DISCORD_TOKEN is not set")
     bot = create_bot(settings)
-    async with bot:
-        await bot.start(settings.token.get_secret_value())
+    loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+
+    def stop(signame: str) -> None:
+        log.info("%s received: closing", signame)
+        if not closing:
+            closing.append(loop.create_task(bot.close()))
+
+    handled: list[signal.Signals] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop, sig.name)
+            handled.append(sig)
+        except (NotImplementedError, RuntimeError):  # not the main thread / not POSIX
+            pass
+    try:
+        async with bot:
+            await bot.start(settings.token.get_secret_value())
+        for task in closing:
+            await task
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
