@@ -51,6 +51,29 @@ def strip_mention(content: str, bot_id: int) -> str | None:
     return " ".join(pattern.sub(" ", content).split())
 
 
+def addressed(
+    content: str,
+    bot_id: int,
+    *,
+    is_dm: bool,
+    channel_id: int,
+    passive_channel_ids: Iterable[int] = (),
+) -> tuple[str, str] | None:
+    """(question, via) if a message is for the bot, else None.
+
+    via is "mention" (the bot is mentioned; the mention is removed), "dm" (any DM), or
+    "passive" (any message in a configured channel when the message-content intent is on).
+    """
+    stripped = strip_mention(content, bot_id)
+    if stripped is not None:
+        return stripped, "mention"
+    if is_dm:
+        return content.strip(), "dm"
+    if channel_id in set(passive_channel_ids):
+        return content.strip(), "passive"
+    return None
+
+
 @dataclass
 class Cooldown:
     """Sliding-window limiter: at most ``rate`` hits per ``per_seconds`` for each key.

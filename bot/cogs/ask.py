@@ -14,11 +14,11 @@ from discord.ext import commands
 from bot.cogs._ask_logic import (
     ASK_TEMPLATE,
     VOTE_TEMPLATE,
+    addressed,
     ask_custom_id,
     button_label,
     choice_text,
     decline_text,
-    strip_mention,
     vote_custom_id,
 )
 from bot.engine.answer import Answer, Outcome
@@ -269,25 +269,36 @@ class Ask(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or self.bot.user is None:
             return
-        question = self.question_in(message)
-        if question is None:
+        mc = self.bot.settings.message_content
+        found = addressed(
+            message.content,
+            self.bot.user.id,
+            is_dm=message.guild is None,
+            channel_id=message.channel.id,
+            passive_channel_ids=mc.channel_ids if mc.enabled else (),
+        )
+        if found is None:
             return
+        question, via = found
+        passive = via == "passive"
         if not question:
-            await message.reply(
-                "Ask me a career question, e.g. *How much do CSRs earn?* — or see `/help`.",
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
+            if not passive:
+                await message.reply(
+                    "Ask me a career question, e.g. *How much do CSRs earn?* — or see `/help`.",
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
             return
         wait = self.bot.check_cooldown(message.author.id)
         if wait:
-            if self.bot.should_notify_cooldown(message.author.id):
+            if not passive and self.bot.should_notify_cooldown(message.author.id):
                 await message.reply(
                     f"You're asking quickly — please try again in {wait:.0f} s.",
                     allowed_mentions=discord.AllowedMentions.none(),
                 )
             return
-        via = "dm" if message.guild is None else "mention"
         answer, started = self.answer(question)
+        if passive and answer.outcome is not Outcome.ANSWER:
+            return  # overheard chat the bot cannot answer: stay quiet, keep gaps clean
         await log_answer(self.bot, answer, message.author.id, message, via, started, question)
         mentions = self.bot.reply_mentions(message.author)
         if answer.outcome is Outcome.DECLINE:
@@ -297,20 +308,6 @@ class Ask(commands.Cog):
         await message.reply(
             embed=embed, view=view or discord.utils.MISSING, allowed_mentions=mentions
         )
-
-    def question_in(self, message: discord.Message) -> str | None:
-        """The question a message asks the bot, or None if it is not addressed to it."""
-        if self.bot.user is None:
-            return None
-        stripped = strip_mention(message.content, self.bot.user.id)
-        if stripped is not None:
-            return stripped
-        if message.guild is None:
-            return message.content.strip()
-        mc = self.bot.settings.message_content
-        if mc.enabled and message.channel.id in mc.channel_ids:
-            return message.content.strip() or None
-        return None
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -198,3 +199,28 @@ async def test_reload_swaps_only_valid_knowledge(knowledge_copy: Path) -> None:
     assert result.ok
     assert bot.engine is not first
     assert result.before["entries"] == result.after["entries"] == entries_before
+
+
+async def test_watcher_reloads_when_a_file_changes(knowledge_copy: Path) -> None:
+    import asyncio
+
+    from bot.app import build_engine
+
+    settings = Settings(knowledge_path=knowledge_copy, watch_knowledge=True)
+    bot = create_bot(settings)
+    bot.engine = build_engine(settings)
+    first = bot.engine
+    task = asyncio.create_task(bot._watch())
+    try:
+        await asyncio.sleep(0.5)  # let the watcher start before the edit
+        sources = knowledge_copy / "sources.yaml"
+        sources.write_text(sources.read_text() + "\n# edited\n")
+        for _ in range(200):
+            if bot.engine is not first:
+                break
+            await asyncio.sleep(0.05)
+        assert bot.engine is not first
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -11,6 +11,7 @@ from bot.cogs._ask_logic import (
     ASK_TEMPLATE,
     VOTE_TEMPLATE,
     Cooldown,
+    addressed,
     ask_custom_id,
     describe_counts,
     fit_lines,
@@ -106,3 +107,15 @@ def test_describe_counts() -> None:
     assert describe_counts({"entries": 40, "careers": 8}, {"entries": 42, "careers": 8}) == (
         "entries 40 → 42 (+2), careers 8"
     )
+
+
+def test_which_messages_are_questions_for_the_bot() -> None:
+    def at(content: str, *, dm: bool = False, channel: int = 1) -> tuple[str, str] | None:
+        return addressed(content, 42, is_dm=dm, channel_id=channel, passive_channel_ids=[7])
+
+    assert at("<@42> what is the pay?") == ("what is the pay?", "mention")
+    assert at("what is the pay?") is None
+    assert at("  what is the pay? ", dm=True) == ("what is the pay?", "dm")
+    assert at("<@42> pay", dm=True) == ("pay", "mention")
+    assert at("what is the pay?", channel=7) == ("what is the pay?", "passive")
+    assert at("<@43> pay", channel=1) is None
