@@ -182,7 +182,15 @@ class CareerBot(commands.Bot):
                 await self.load_extension(cog)
             return
         self._store = await SqliteStore.open(self.settings.database_path)
-        self.engine = await asyncio.to_thread(build_engine, self.settings)
+        try:
+            self.engine = await asyncio.to_thread(build_engine, self.settings)
+        except Exception as exc:
+            log.error(
+                "cannot start: the knowledge in %s has problems:\n  %s",
+                self.settings.knowledge_path,
+                "\n  ".join(problems_of(exc)),
+            )
+            raise
         log.info("knowledge loaded: %s", self.engine.kb.counts().summary())
         self.add_dynamic_items(AskButton, VoteButton)
         for cog in COGS:
@@ -255,6 +263,7 @@ class CareerBot(commands.Bot):
     # ------------------------------------------------------------------ tasks
     async def _heartbeat(self) -> None:
         path = self.settings.heartbeat_path
+        await self.wait_until_ready()  # first beat as soon as the gateway is ready
         while not self.is_closed():
             if self._connected and self.is_ready():
                 try:

@@ -102,7 +102,12 @@ class Moderation(commands.Cog):
             "",
             "**Top entries**",
         ]
-        lines += [f"{e.count}× `{e.entry_id}`" for e in stats.top_entries] or ["(none yet)"]
+        entries = self.bot.engine.kb.entries
+        lines += [
+            f"{e.count}× `{e.entry_id}`"
+            + (f" — {entries[e.entry_id].question}" if e.entry_id in entries else "")
+            for e in stats.top_entries
+        ] or ["(none yet)"]
         lines += ["", "**Votes**"]
         lines += [f"👍 {v.up} 👎 {v.down} `{v.entry_id}`" for v in stats.votes] or ["(none yet)"]
         await interaction.response.send_message(fit_lines(lines, 2000), ephemeral=True)
