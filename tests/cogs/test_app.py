@@ -224,3 +224,33 @@ async def test_watcher_reloads_when_a_file_changes(knowledge_copy: Path) -> None
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def test_heartbeat_written_only_while_connected(tmp_path: Path) -> None:
+    import asyncio
+    import time
+
+    path = tmp_path / "data" / "heartbeat"
+    bot = create_bot(Settings(heartbeat_path=path))
+    bot.heartbeat_interval = 0.02
+    async with bot:  # sets up discord.py's ready event, no connection
+        task = asyncio.create_task(bot._heartbeat())
+        try:
+            await asyncio.sleep(0.1)
+            assert not path.exists()  # not ready yet: nothing written
+            bot._ready.set()  # what discord.py does on READY
+            await bot.on_ready()
+            for _ in range(100):
+                if path.exists():
+                    break
+                await asyncio.sleep(0.02)
+            assert abs(int(path.read_text()) - time.time()) < 5
+            await bot.on_disconnect()
+            await asyncio.sleep(0.05)
+            stamp = path.stat().st_mtime_ns
+            await asyncio.sleep(0.1)
+            assert path.stat().st_mtime_ns == stamp  # disconnected: no beats
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
