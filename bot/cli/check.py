@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
         problems = extra_checks(kb)
     except KnowledgeError as exc:
         problems = exc.problems
+    except Exception as exc:  # a bug must still not show moderators a traceback
+        print(f"internal error while checking {root}: {type(exc).__name__}: {exc}")
+        return 3
     else:
         if not problems:
             print(f"knowledge OK: {kb.counts().summary()}")
