@@ -23,13 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-# --------------------------------------------------------------------------- EXTRA CHECKS
 def extra_checks(kb: KnowledgeBase) -> list[Problem]:
-    """Checks beyond loading (the engine's self-test is wired in here). Empty list = fine."""
-    return []
+    """Checks beyond loading: the engine's self-test, so that a new entry cannot silently
+    steal another entry's questions (every phrasing must rank its own entry first)."""
+    from bot.engine.selftest import self_test
 
-
-# --------------------------------------------------------------------------- END EXTRA CHECKS
+    return self_test(kb)
 
 
 def run(args: argparse.Namespace) -> int:
