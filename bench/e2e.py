@@ -89,11 +89,12 @@ class Subject:
     callback_ms: list[float] = field(default_factory=list)
     final_ms: list[float] = field(default_factory=list)
     round_p99: list[float] = field(default_factory=list)
+    sequential_ms: list[float] = field(default_factory=list)
     errors: int = 0
     rss_mb: float = 0.0
 
 
-async def measure(subjects: list[Subject], n: int, rounds: int) -> None:
+async def measure(subjects: list[Subject], n: int, rounds: int, sequential: int) -> None:
     """Start every subject, then interleave their bursts round by round, so machine load
     drifting during the run hits careerbot and the floor alike."""
     async with contextlib.AsyncExitStack() as stack:
@@ -107,6 +108,11 @@ async def measure(subjects: list[Subject], n: int, rounds: int) -> None:
             procs.append(proc)
         for fake, subject in zip(fakes, subjects, strict=True):
             await burst(fake, min(n, 20), subject.command, subject.options)  # warm-up
+        for i in range(sequential):  # one at a time: latency without queueing
+            for fake, subject in zip(fakes, subjects, strict=True):
+                option = subject.options[i % len(subject.options)]
+                _, finals, _ = await burst(fake, 1, subject.command, [option])
+                subject.sequential_ms += finals
         for _ in range(rounds):
             for fake, subject in zip(fakes, subjects, strict=True):
                 cbs, finals, errors = await burst(fake, n, subject.command, subject.options)
@@ -131,6 +137,12 @@ def line(s: Subject) -> str:
         f" | RSS {s.rss_mb:5.1f} MB | errors {s.errors} | over 3 s "
         f"{sum(1 for v in fin if v > 3000)} | p99 per round "
         + " ".join(f"{v:.0f}" for v in s.round_p99)
+        + (
+            f" | one at a time p50 {pct(s.sequential_ms, 0.5):.1f} "
+            f"p99 {pct(s.sequential_ms, 0.99):.1f} ms"
+            if s.sequential_ms
+            else ""
+        )
     )
 
 
@@ -154,6 +166,7 @@ async def main() -> int:
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--knowledge", type=Path, default=REPO / "knowledge")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sequential", type=int, default=50, help="one-at-a-time requests")
     parser.add_argument("--skip-careerbot", action="store_true")
     args = parser.parse_args()
 
@@ -172,7 +185,7 @@ async def main() -> int:
             argv = ["-m", "bot", "run"] if "run" in COMMANDS else ["-m", "tests.e2e.run_careerbot"]
             work = careerbot_dir(root, args.knowledge)
             subjects.append(Subject("careerbot", argv, work, "ask", asks))
-        await measure(subjects, args.n, args.rounds)
+        await measure(subjects, args.n, args.rounds, args.sequential)
         print(f"{args.n} concurrent slash commands per round, {args.rounds} rounds")
         for subject in subjects:
             print(line(subject))
@@ -187,6 +200,9 @@ async def main() -> int:
             + " ".join(f"{r:.2f}x" for r in rounds)
             + f" (median {statistics.median(rounds):.2f}x)"
         )
+        if bot.sequential_ms:
+            seq = pct(bot.sequential_ms, 0.99) / pct(floor.sequential_ms, 0.99)
+            print(f"one at a time: careerbot p99 / floor p99 {seq:.2f}x")
         over = sum(1 for v in bot.final_ms if v > 3000)
         ok = bot.errors == 0 and over == 0 and ratio <= 1.25
         print("PASS" if ok else "CHECK: target is <= 1.25x, no errors, none over 3 s")
