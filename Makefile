@@ -12,14 +12,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Without DISCORD_TOKEN this is terminal mode (also with piped input: echo "csr pay" | make run).
 run: $(STAMP)
-	$(PY) -m bot check
+	@$(PY) -m bot run
 
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/hadolint Dockerfile
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
