@@ -16,6 +16,8 @@ from types import ModuleType
 COMMANDS: dict[str, str] = {
     "check": "bot.cli.check",
     "schema": "bot.cli.schema",
+    "run": "bot.cli.run",
+    "health": "bot.cli.health",
 }
 
 

@@ -1,0 +1,36 @@
+"""``python -m bot run``: configuration errors are one line and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from bot.cli import run as run_cmd
+
+
+def test_bad_config_prints_one_line_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    config = tmp_path / "config.yaml"
+    config.write_text("log_level: INFO\nengine:\n  answer_threshold: 2\n", encoding="utf-8")
+    code = run_cmd.run(argparse.Namespace(config=config))
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err == (
+        f"careerbot: {config}:3: engine.answer_threshold: Input should be less than or equal to 1\n"
+    )
+
+
+def test_config_path_from_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    config = tmp_path / "other.yaml"
+    config.write_text("shard_ids: nope\n", encoding="utf-8")
+    monkeypatch.setenv("CAREERBOT_CONFIG", str(config))
+    assert run_cmd.run(argparse.Namespace(config=None)) == 2
+    assert capsys.readouterr().err.startswith(f"careerbot: {config}:1: shard_ids: ")
