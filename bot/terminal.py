@@ -130,7 +130,7 @@ class TerminalSession:
 
     def _pick(self, number: int) -> Reply:
         if not self.picks:
-            return Reply(message="There is nothing to pick yet: ask a question first.")
+            return Reply(message="No numbered suggestions to pick from: ask a question first.")
         if not 1 <= number <= len(self.picks):
             return Reply(message=f"Pick a number from 1 to {len(self.picks)}.")
         answer = self.engine.answer_entry(self.picks[number - 1].entry_id)
