@@ -15,23 +15,13 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.paths import ROOT as REPO_ROOT
+from tests.paths import find_seeds_dir
+
 QUESTIONS = Path(__file__).resolve().with_name("questions.yaml")
-REPO_ROOT = Path(__file__).resolve().parents[2]
+
 MIN_IN_SCOPE = 220
 MIN_DECLINE = 50
-
-
-def find_seeds_dir(repo_root: Path) -> Path | None:
-    """Return the shared seeds folder, or None when this checkout has none.
-
-    The usual layout is ``<repo>/../shared/seeds`` (e.g. /work/main -> /work/shared/seeds).
-    A helper worktree sits one level deeper (/work/wt/<name>), so the ancestors are tried too.
-    """
-    for base in [repo_root.parent, *repo_root.parent.parents]:
-        candidate = base / "shared" / "seeds"
-        if candidate.is_dir() and any(candidate.glob("*.txt")):
-            return candidate
-    return None
 
 
 def load_seed_texts(seeds_dir: Path) -> dict[str, str]:
