@@ -8,6 +8,7 @@ prompt on a terminal; plain text and no prompt when input or output is piped.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -292,6 +293,8 @@ def run_terminal(
     prompt: Callable[[], str] | None = None
     if interactive and console is not None:
         rich_console = console
+        with contextlib.suppress(ImportError):  # line editing and history for input()
+            import readline  # noqa: F401
         for line in intro:
             rich_console.print(line, style="dim")
         rich_console.print("Type a question, /help for commands, quit or Ctrl-D to leave.")

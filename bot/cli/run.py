@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"careerbot: {exc}", file=sys.stderr)
         return 2
     token = settings.token.get_secret_value() if settings.token else None
-    setup_logging(settings.log_level, secrets=[token] if token else [])
+    # In terminal mode INFO lines (knowledge loaded, ...) would interleave with the chat.
+    level = settings.log_level if token or settings.log_level != "INFO" else "WARNING"
+    setup_logging(level, secrets=[token] if token else [])
     log = logging.getLogger("bot.run")
 
     if token:
