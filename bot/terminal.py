@@ -9,11 +9,10 @@ prompt on a terminal; plain text and no prompt when input or output is piped.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Protocol, TextIO, cast
+from typing import Protocol, TextIO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -21,9 +20,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.engine import facts
 from bot.engine.answer import Answer, Outcome, Suggestion
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.model import Level, Topic
+from bot.knowledge.model import Level
 from bot.render import to_text
 
 
@@ -42,14 +42,14 @@ class EngineLike(Protocol):
 
 QUIT_WORDS = frozenset({"quit", "exit", "/quit", "/exit", ":q"})
 
-# Quick command -> the topic it answers (the facts function of the same purpose is preferred).
-TOPIC_COMMANDS: dict[str, tuple[str, Topic]] = {
-    "salary": ("salary", Topic.SALARY),
-    "path": ("path", Topic.ADVANCEMENT),
-    "skills": ("skills", Topic.SKILLS),
-    "certs": ("certifications", Topic.CERTIFICATIONS),
-    "outlook": ("outlook", Topic.OUTLOOK),
-    "education": ("education", Topic.EDUCATION),
+# Quick commands that take an optional career: name -> the bot.engine.facts builder.
+CareerFact = Callable[[KnowledgeBase, str], Answer]
+CAREER_COMMANDS: dict[str, CareerFact] = {
+    "path": facts.path,
+    "skills": facts.skills,
+    "certs": facts.certifications,
+    "outlook": facts.outlook,
+    "education": facts.education,
 }
 
 HELP_TEXT = """\
@@ -90,16 +90,6 @@ def _picks(answer: Answer) -> tuple[Suggestion, ...]:
             seen.add(s.entry_id)
             out.append(s)
     return tuple(out)
-
-
-def _facts_function(name: str) -> Callable[..., Answer] | None:
-    """``bot.engine.facts.<name>`` (pure quick-fact builders), or None if unavailable."""
-    try:
-        module = importlib.import_module("bot.engine.facts")
-    except ImportError:
-        return None
-    fn = getattr(module, name, None)
-    return cast("Callable[..., Answer]", fn) if callable(fn) else None
 
 
 class TerminalSession:
@@ -146,44 +136,32 @@ class TerminalSession:
         return slug
 
     def _command(self, name: str, rest: str) -> Reply:
+        kb = self.engine.kb
         if name in ("help", "h", "?"):
             return Reply(message=HELP_TEXT)
         if name == "ask":
             return self._answer(self.engine.ask(rest)) if rest else Reply(message="/ask QUESTION")
         if name == "sources":
-            fn = _facts_function("sources")
-            if fn is None:
-                return Reply(message="/sources is not available in this version.")
-            return self._answer(fn(self.engine.kb))
-        if name == "career":
-            if not rest:
-                return Reply(message="/career NAME, e.g. /career teller")
-            return self._topic("profile", Topic.OVERVIEW, rest, None)
+            return self._answer(facts.sources(kb))
         if name == "compare":
             return self._compare(rest)
-        if name in TOPIC_COMMANDS:
-            fn_name, topic = TOPIC_COMMANDS[name]
-            level: Level | None = None
-            if name == "salary":
-                first, _, remainder = rest.partition(" ")
-                if first.lower() in {lv.value for lv in Level}:
-                    level, rest = Level(first.lower()), remainder.strip()
-            return self._topic(fn_name, topic, rest, level)
-        return Reply(message=f"Unknown command /{name}. Type /help for the list.")
-
-    def _topic(self, fn_name: str, topic: Topic, career_text: str, level: Level | None) -> Reply:
-        career = self._career(career_text)
+        if name == "career" and not rest:
+            return Reply(message="/career NAME, e.g. /career teller")
+        if name not in (*CAREER_COMMANDS, "career", "salary"):
+            return Reply(message=f"Unknown command /{name}. Type /help for the list.")
+        level: Level | None = None
+        if name == "salary":
+            first, _, remainder = rest.partition(" ")
+            if first.lower() in {lv.value for lv in Level}:
+                level, rest = Level(first.lower()), remainder.strip()
+        career = self._career(rest)
         if isinstance(career, Reply):
             return career
-        fn = _facts_function(fn_name)
-        if fn is not None:
-            answer = fn(self.engine.kb, career, level) if level else fn(self.engine.kb, career)
-            return self._answer(answer)
-        entry_id = f"fact.{topic.value}.{career}" + (f".{level.value}" if level else "")
-        found = self.engine.answer_entry(entry_id)
-        if found is None:
-            return Reply(message=f"No {topic.value.replace('_', ' ')} facts for {career} yet.")
-        return self._answer(found)
+        if name == "salary":
+            return self._answer(facts.salary(kb, career, level))
+        if name == "career":
+            return self._answer(facts.profile(kb, career))
+        return self._answer(CAREER_COMMANDS[name](kb, career))
 
     def _split_pair(self, text: str) -> tuple[str, str] | None:
         """Two careers from "A vs B", "A, B", "A | B" or "A B" (multi-word names allowed)."""
@@ -209,10 +187,7 @@ class TerminalSession:
             return a
         if isinstance(b, Reply):
             return b
-        fn = _facts_function("compare")
-        if fn is None:
-            return Reply(message="/compare is not available in this version.")
-        return self._answer(fn(self.engine.kb, a, b))
+        return self._answer(facts.compare(self.engine.kb, a, b))
 
 
 # -- rendering --------------------------------------------------------------------------------
