@@ -214,11 +214,13 @@ def render_rich(reply: Reply) -> RenderableType:
         lines = Text(heading + "\n", style="bold")
         for i, s in enumerate(reply.picks, 1):
             lines.append(f"  {i}. ", style="cyan").append(s.question + "\n")
+        lines.rstrip()
         parts.append(lines)
     if answer.sources:
         sources = Text("Sources\n", style="dim bold")
         for src in answer.sources:
             sources.append(f"  • {src.label}\n", style="dim")
+        sources.rstrip()
         parts.append(sources)
     return Panel(
         Group(*parts),

@@ -34,3 +34,19 @@ def test_config_path_from_environment(
     monkeypatch.setenv("CAREERBOT_CONFIG", str(config))
     assert run_cmd.run(argparse.Namespace(config=None)) == 2
     assert capsys.readouterr().err.startswith(f"careerbot: {config}:1: shard_ids: ")
+
+
+def test_broken_knowledge_lists_problems_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("CAREERBOT_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no config.yaml here: defaults plus the override below
+    knowledge = tmp_path / "knowledge"
+    (knowledge / "careers").mkdir(parents=True)
+    (knowledge / "sources.yaml").write_text("sources: [}\n", encoding="utf-8")
+    monkeypatch.setenv("CAREERBOT_KNOWLEDGE_PATH", str(knowledge))
+    assert run_cmd.run(argparse.Namespace(config=None)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"careerbot: the knowledge in {knowledge} has problems:\n")
+    assert "sources.yaml:1" in err

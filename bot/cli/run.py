@@ -30,8 +30,8 @@ def build_engine(settings: Settings) -> EngineLike:
 
     from bot.knowledge.loader import load_knowledge
 
-    engine = importlib.import_module("bot.engine")
     kb = load_knowledge(settings.knowledge_path)
+    engine = importlib.import_module("bot.engine")
     options = engine.EngineSettings(
         default_career=settings.default_career,
         answer_threshold=settings.engine.answer_threshold,
