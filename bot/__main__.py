@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 COMMANDS: dict[str, str] = {
+    "ask": "bot.cli.ask",
     "check": "bot.cli.check",
     "schema": "bot.cli.schema",
     "run": "bot.cli.run",

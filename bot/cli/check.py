@@ -23,13 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-# --------------------------------------------------------------------------- EXTRA CHECKS
 def extra_checks(kb: KnowledgeBase) -> list[Problem]:
-    """Checks beyond loading (the engine's self-test is wired in here). Empty list = fine."""
-    return []
+    """Checks beyond loading: the engine's self-test, so that a new entry cannot silently
+    steal another entry's questions (every phrasing must rank its own entry first)."""
+    from bot.engine.selftest import self_test
 
-
-# --------------------------------------------------------------------------- END EXTRA CHECKS
+    return self_test(kb)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
         problems = extra_checks(kb)
     except KnowledgeError as exc:
         problems = exc.problems
+    except Exception as exc:  # a bug must still not show moderators a traceback
+        print(f"internal error while checking {root}: {type(exc).__name__}: {exc}")
+        return 3
     else:
         if not problems:
             print(f"knowledge OK: {kb.counts().summary()}")

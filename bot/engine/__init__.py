@@ -1,0 +1,5 @@
+"""The answer engine (pure: no Discord). ``Engine(kb).ask(question) -> Answer``."""
+
+from bot.engine.engine import Engine, EngineSettings
+
+__all__ = ["Engine", "EngineSettings"]

@@ -478,8 +478,12 @@ def _metric_answer(
         label = len(_versions(facts)) > 1 or metric in (Metric.RIASEC, Metric.PAY_REGIONAL)
         b.facts(METRIC_NAMES[metric], facts, label=label)
         first = first or _leading(facts, metric)
+    riasec = [f for f in ck.facts if f.metric is Metric.RIASEC and f.value is not None]
     if first is None:
         body = f"The sources give no {title.lower()} figures for this career."
+    elif first.metric is Metric.RIASEC and riasec:
+        top = max(riasec, key=lambda f: f.value or 0.0)
+        body = f"Best fit: {top.dimension or top.label} {format_value(top)}."
     else:
         what = first.label or METRIC_NAMES[first.metric]
         body = f"{what}: {format_value(first)}."
@@ -603,10 +607,13 @@ def certifications(kb: KnowledgeBase, career: str) -> Answer:
     ck = _career(kb, career)
     b = _Builder(kb)
     _items(b, ck.lists.certifications, "Certifications", detail=True)
+    listed = [it.name.casefold() for it in ck.lists.certifications]
     for lv in ck.levels:
-        if lv.certifications:
+        # Lists often repeat the levels' certifications; show a level only for what is new.
+        new = [c for c in lv.certifications if not _named(c, listed)]
+        if new:
             note = f" ({lv.certifications_note})" if lv.certifications_note else ""
-            b.add(f"{LEVEL_NAMES[lv.level]}{note}", ", ".join(lv.certifications))
+            b.add(f"{LEVEL_NAMES[lv.level]}{note}", ", ".join(new))
             b.cite(lv.sources)
     n = len(ck.lists.certifications)
     body = (
@@ -621,6 +628,12 @@ def certifications(kb: KnowledgeBase, career: str) -> Answer:
         career=career,
         related=_related(kb, career, Topic.CERTIFICATIONS, also=(Topic.EDUCATION, Topic.SKILLS)),
     )
+
+
+def _named(name: str, listed: Sequence[str]) -> bool:
+    """'Six Sigma (for process roles)' is already listed as 'Six Sigma'."""
+    key = name.casefold()
+    return any(key == other or key.startswith(other + " (") for other in listed)
 
 
 def path(kb: KnowledgeBase, career: str) -> Answer:

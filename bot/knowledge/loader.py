@@ -85,7 +85,18 @@ class _Run:
         else:
             self.problems.append(Problem(rel, mark.line, mark.column, message))
 
+    def children(self, folder: Path) -> list[Path]:
+        """A folder's entries, sorted; an unreadable folder is a problem, not a crash."""
+        try:
+            return sorted(folder.iterdir())
+        except OSError as exc:
+            self.add(self.rel(folder), None, f"cannot read folder: {exc.strerror or exc}")
+            return []
+
     def unknown(self, path: Path, expected: str) -> None:
+        if not path.is_dir() and not path.is_file():
+            self.add(self.rel(path), None, f"'{path.name}' is not a regular file or folder")
+            return
         what = "folder" if path.is_dir() else "file"
         hint = " (use the .yaml extension)" if path.suffix == ".yml" else ""
         self.add(self.rel(path), None, f"unknown {what} '{path.name}'{hint}; expected {expected}")
@@ -123,11 +134,11 @@ class _CareerFiles:
 def _read_career(run: _Run, folder: Path) -> _CareerFiles:
     files = _CareerFiles(folder)
     expected = "career.yaml, facts.yaml, levels.yaml, lists.yaml or qa/"
-    for child in sorted(folder.iterdir()):
+    for child in run.children(folder):
         if _ignored(child):
             continue
         if child.name == "qa" and child.is_dir():
-            for qa in sorted(child.iterdir()):
+            for qa in run.children(child):
                 if _ignored(qa):
                     continue
                 if qa.suffix != ".yaml" or not qa.is_file():
@@ -149,7 +160,7 @@ def _read_career(run: _Run, folder: Path) -> _CareerFiles:
         else:
             run.unknown(child, expected)
     for name, kind in CAREER_FILES.items():
-        if (folder / name).is_file() and getattr(files, kind) is None:
+        if (folder / name).exists() and getattr(files, kind) is None:
             files.failed.add(kind)
     if not (folder / "career.yaml").is_file():
         run.add(run.rel(folder), None, "missing career.yaml (every career folder needs one)")
@@ -170,6 +181,48 @@ def _check_refs(
             run.add(loaded.rel, loaded.doc.mark_for((*path, i)), f"unknown {what} '{ref}'")
 
 
+def _version_key(fact: Fact) -> tuple[object, ...]:
+    """Facts with the same key are versions of one figure (e.g. median pay by source)."""
+    return (fact.metric, fact.level, fact.percentile, fact.dimension, fact.qualifier, fact.region)
+
+
+def _check_leading(run: _Run, loaded: _Loaded[FactsFile]) -> None:
+    """Where sources disagree, exactly one version leads (answers show it first)."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, fact in enumerate(loaded.model.facts):
+        groups.setdefault(_version_key(fact), []).append(i)
+    facts = loaded.model.facts
+    for indexes in groups.values():
+        leading = [i for i in indexes if facts[i].leading]
+        first = facts[indexes[0]]
+        what = first.metric.value + "".join(
+            f", {name} {value}"
+            for name, value in (
+                ("level", first.level.value if first.level else None),
+                ("percentile", first.percentile),
+                ("dimension", first.dimension),
+                ("qualifier", first.qualifier),
+                ("region", first.region),
+            )
+            if value is not None
+        )
+        if len(leading) > 1:
+            for i in leading[1:]:
+                run.add(
+                    loaded.rel,
+                    loaded.doc.mark_for(("facts", i, "leading")),
+                    f"'{facts[i].id}' is a second leading version of {what} "
+                    f"(already '{facts[leading[0]].id}'); mark exactly one 'leading: true'",
+                )
+        elif len(indexes) > 1 and not leading:
+            ids = ", ".join(f"'{facts[i].id}'" for i in indexes)
+            run.add(
+                loaded.rel,
+                loaded.doc.mark_for(("facts", indexes[0])),
+                f"{ids} are versions of {what} but none is marked 'leading: true'",
+            )
+
+
 def load_knowledge(root: Path) -> KnowledgeBase:
     """Load every file under ``root``; raise KnowledgeError listing all problems."""
     root = Path(root).absolute()
@@ -181,7 +234,7 @@ def load_knowledge(root: Path) -> KnowledgeBase:
     sources: _Loaded[SourcesFile] | None = None
     synonyms: _Loaded[SynonymsFile] | None = None
     career_folders: list[Path] = []
-    for child in sorted(root.iterdir()):
+    for child in run.children(root):
         if _ignored(child) or (child.name == "schema" and child.is_dir()):
             continue
         if child.name == "sources.yaml" and child.is_file():
@@ -189,7 +242,7 @@ def load_knowledge(root: Path) -> KnowledgeBase:
         elif child.name == "synonyms.yaml" and child.is_file():
             synonyms = run.read(child, SynonymsFile)
         elif child.name == "careers" and child.is_dir():
-            for folder in sorted(child.iterdir()):
+            for folder in run.children(child):
                 if _ignored(folder):
                     continue
                 if folder.is_dir():
@@ -294,6 +347,7 @@ def _cross_check(
                 claim(fact.id, files.facts, ("facts", i))
                 facts_of[slug].add(fact.id)
                 refs(files.facts, ("facts", i, "sources"), fact.sources)
+            _check_leading(run, files.facts)
         if files.levels is not None:
             lv = files.levels
             seen_levels: set[str] = set()

@@ -29,8 +29,10 @@ def _shown(value: Any) -> str:
 
 
 def _field(loc: tuple[int | str, ...]) -> str | None:
-    for part in reversed(loc):
-        if isinstance(part, str) and part != "[key]":
+    """The field a value belongs to; for a mapping key ('topics', 'wages', '[key]') the mapping."""
+    parts = loc[:-2] if loc[-1:] == ("[key]",) else loc
+    for part in reversed(parts):
+        if isinstance(part, str):
             return part
     return None
 
@@ -43,6 +45,8 @@ def describe(error: ErrorDetails) -> str:
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     name = _field(loc)
     of = f" for '{name}'" if name and not (loc and isinstance(loc[-1], int)) else ""
+    if loc[-1:] == ("[key]",):
+        of = f" as a key of '{name}'" if name else " as a key"
     if kind == "extra_forbidden":
         return f"unknown field '{loc[-1]}'"
     if kind == "missing":
@@ -65,7 +69,10 @@ def describe(error: ErrorDetails) -> str:
         rule = _PATTERNS.get(str(ctx.get("pattern")), f"pattern {ctx.get('pattern')}")
         return f"{_shown(value)} is not valid{of}: use {rule}"
     if kind == "string_too_short":
-        return f"text{of} is empty or too short (at least {ctx.get('min_length')} characters)"
+        least = ctx.get("min_length")
+        if least == 1:
+            return f"text{of} is empty"
+        return f"text{of} is too short (at least {least} characters)"
     if kind == "string_too_long":
         length = len(value) if isinstance(value, str) else "?"
         return f"text{of} is too long ({length} characters, at most {ctx.get('max_length')})"

@@ -142,6 +142,11 @@ class SynonymsFile(_Strict):
         description="Occupations the knowledge does not cover; naming one declines the question.",
     )
     stopwords: list[str] = Field(default_factory=list)
+    off_topic: list[str] = Field(
+        default_factory=list,
+        description="Phrases that mark a question as not about careers (e.g. 'password', "
+        "'near me', 'stock price'); a question containing one is declined.",
+    )
 
 
 # --------------------------------------------------------------------------- careers

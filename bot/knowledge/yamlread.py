@@ -13,6 +13,7 @@ pydantic puts in an error's ``loc``), so validation errors point at a line and c
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,11 +138,9 @@ class _Builder:
 
     def build(self, node: Node, path: Path_, depth: int) -> Any:
         self.count += 1
-        if self.count > MAX_VALUES:
-            raise _TooBig
-        if depth > MAX_DEPTH:
-            raise _TooBig
         mark = _mark(node)
+        if self.count > MAX_VALUES or depth > MAX_DEPTH:
+            raise _TooBig(mark)
         self.doc.values.setdefault(path, mark)
         if isinstance(node, ScalarNode):
             return self._scalar(node, mark)
@@ -217,7 +216,10 @@ class _Builder:
 def read_yaml(path: Path) -> Document | list[ReadError]:
     """Read ``path`` as one YAML document; on any problem return every error found."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return [ReadError(None, None, "not a regular file")]
+        size = info.st_size
         if size > MAX_BYTES:
             return [
                 ReadError(
@@ -263,12 +265,13 @@ def read_yaml(path: Path) -> Document | list[ReadError]:
     builder = _Builder(loader)
     try:
         data = builder.build(node, (), 0)
-    except _TooBig:
+    except _TooBig as exc:
+        where: Mark = exc.args[0]
         return [
             ReadError(
-                None,
-                None,
-                f"file expands to more than {MAX_VALUES:,} values or {MAX_DEPTH} levels "
+                where.line,
+                where.column,
+                f"file expands to more than {MAX_VALUES:,} values or {MAX_DEPTH} levels here "
                 "(aliases used to blow it up?)",
             )
         ]

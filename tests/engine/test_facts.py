@@ -182,3 +182,33 @@ def test_shipped_salary_shows_all_median_versions(shipped: KnowledgeBase) -> Non
             assert lines[0].startswith(F.format_value(leading[0]))
             assert lines[0].endswith("(leading)")
             assert sum(line.endswith("(leading)") for line in lines) == 1
+
+
+def test_certifications_do_not_repeat_listed_ones_and_riasec_names_best_fit(
+    tmp_path: Path,
+) -> None:
+    root = make_tree(tmp_path)
+    levels = root / "careers/alpha-rep/levels.yaml"
+    levels.write_text(
+        levels.read_text(encoding="utf-8").replace(
+            "    experience: 0–2 years\n",
+            "    experience: 0–2 years\n"
+            "    certifications: [Example Certificate (for entry roles), Other Cert]\n"
+            "    certifications_note: Optional\n",
+        ),
+        encoding="utf-8",
+    )
+    facts = root / "careers/alpha-rep/facts.yaml"
+    extra = "".join(
+        f"  - id: alpha-rep-riasec-{dim.lower()}\n    metric: riasec\n    dimension: {dim}\n"
+        f"    value: {value}\n    unit: score_10\n    sources: [src-new]\n"
+        for dim, value in (("Social", 6.2), ("Conventional", 9.2), ("Artistic", 4.0))
+    )
+    facts.write_text(facts.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    kb = load_knowledge(root)
+    certs = F.certifications(kb, "alpha-rep")
+    assert field(certs, "Entry level (Optional)") == ["Other Cert"]
+    assert sum("Example Certificate" in f.value for f in certs.fields) == 1
+    fit = F.answer_for_topic(kb, "alpha-rep", Topic.PERSONALITY, None)
+    assert fit is not None and fit.body == "Best fit: Conventional 9.2/10."
+    assert len(field(fit, "Personality fit (RIASEC)")) == 3

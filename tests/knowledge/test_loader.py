@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bot.knowledge.base import KnowledgeError
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.yamlread import read_yaml
+from bot.knowledge.yamlread import ReadError, read_yaml
 from tests.knowledge.conftest import make_tree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,7 +100,9 @@ def test_billion_laughs_is_rejected_quickly(tree: Path) -> None:
     start = time.monotonic()
     lines = problems(tree)
     assert time.monotonic() - start < 5
-    assert any(line.startswith("knowledge/synonyms.yaml") and "expands" in line for line in lines)
+    line = only(lines, "knowledge/synonyms.yaml")
+    assert "expands to more than" in line
+    assert line.split(":")[1].isdigit()
 
 
 def test_huge_file_is_rejected_before_reading(tree: Path) -> None:
@@ -275,6 +277,19 @@ def test_entry_may_show_facts_of_a_related_career(tree: Path) -> None:
     assert kb.entries["alpha-rep-pay"].facts == ["beta-clerk-median-new"]
 
 
+def test_exactly_one_leading_version(tree: Path) -> None:
+    path = tree / "careers/alpha-rep/facts.yaml"
+    edit(path, "    period: May 2021\n", "    period: May 2021\n    leading: true\n")
+    line = only(problems(tree), FACTS)
+    assert line.startswith(f"{FACTS}:{line_of(path, 'May 2021') + 1}:14:")
+    assert "'alpha-rep-median-old' is a second leading version of median_pay_annual" in line
+    edit(path, "    period: May 2021\n    leading: true\n", "    period: May 2021\n")
+    edit(path, '    period: "2024"\n    leading: true\n', '    period: "2024"\n')
+    line = only(problems(tree), FACTS)
+    assert line.startswith(f"{FACTS}:{line_of(path, '- id: alpha-rep-median-new')}:5:")
+    assert "none is marked 'leading: true'" in line
+
+
 def test_folder_slug_must_match(tree: Path) -> None:
     path = tree / "careers/alpha-rep/career.yaml"
     edit(path, "  slug: alpha-rep", "  slug: alpha-agent")
@@ -400,3 +415,41 @@ def test_control_character_is_located(tree: Path) -> None:
     line = only(problems(tree), "knowledge/careers/alpha-rep/lists.yaml")
     assert line.startswith("knowledge/careers/alpha-rep/lists.yaml:2:")
     assert "control character" in line
+
+
+def test_special_files_are_not_opened(tree: Path) -> None:
+    """A FIFO would block a reader forever; it is reported without being opened."""
+    facts = tree / "careers/alpha-rep/facts.yaml"
+    facts.unlink()
+    os.mkfifo(facts)
+    os.mkfifo(tree / "careers/alpha-rep/qa/pipe.yaml")
+    start = time.monotonic()
+    lines = problems(tree)
+    assert time.monotonic() - start < 5
+    assert f"{FACTS}: 'facts.yaml' is not a regular file or folder" in lines
+    assert (
+        "knowledge/careers/alpha-rep/qa/pipe.yaml: 'pipe.yaml' is not a regular file or folder"
+        in lines
+    )
+    assert read_yaml(facts) == [ReadError(None, None, "not a regular file")]
+
+
+def test_messages_read_well(tree: Path) -> None:
+    (tree / "synonyms.yaml").write_text(
+        "topics:\n  wages: [pay]\nlevels:\n  entry: junior\n", encoding="utf-8"
+    )
+    path = tree / "careers/alpha-rep/qa/main.yaml"
+    edit(path, "    answer: Apply.", "    answer: ''")
+    edit(path, "    question: How much", "    question: yes\n    #")
+    lines = problems(tree)
+    syn = [line for line in lines if line.startswith("knowledge/synonyms.yaml")]
+    assert syn[0].startswith(
+        "knowledge/synonyms.yaml:2:3: 'wages' is not allowed as a key of 'topics'"
+    )
+    assert syn[1] == "knowledge/synonyms.yaml:4:10: expected a list for 'entry', got 'junior'"
+    empty = line_of(path, "answer: ''")
+    assert f"{QA}:{empty}:13: text for 'answer' is empty" in lines
+    assert (
+        f"{QA}:{line_of(path, 'question: yes')}:15: expected text for 'question', "
+        "got true (a yes/no value) (put it in quotes)"
+    ) in lines

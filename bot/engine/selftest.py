@@ -1,0 +1,53 @@
+"""Knowledge self-test: every phrasing must find its own entry first.
+
+A phrasing that ranks another entry first is a collision: moderators fix it by rewording
+one of the two entries (or adding a distinguishing phrasing). Reported with ``path:line`` of
+both entries so ``python -m bot check`` can print it like any other knowledge problem.
+"""
+
+from __future__ import annotations
+
+from bot.engine.engine import Engine, EngineSettings
+from bot.knowledge.base import KnowledgeBase, Problem
+
+
+def _where(kb: KnowledgeBase, entry_id: str) -> tuple[str, int | None, str]:
+    loc = kb.locations.get(entry_id)
+    if loc is not None:
+        return loc.path, loc.line, f"{loc.path}:{loc.line}"
+    career = kb.entry_career.get(entry_id)
+    path = f"knowledge/careers/{career}/qa" if career else "knowledge"
+    return path, None, path
+
+
+def self_test(kb: KnowledgeBase, settings: EngineSettings | None = None) -> list[Problem]:
+    """Problems for every question/phrasing that does not rank its own entry first."""
+    engine = Engine(kb, settings)
+    problems: list[Problem] = []
+    for entry_id, entry in kb.entries.items():
+        path, line, _ = _where(kb, entry_id)
+        for text in (entry.question, *entry.phrasings):
+            _, ranked = engine.rank(text)
+            if not ranked:
+                problems.append(
+                    Problem(path, line, None, f"{entry_id}: phrasing {text!r} matches nothing")
+                )
+                continue
+            top = engine.targets[ranked[0].target]
+            if top.id == entry_id:
+                continue
+            own = next((r.score for r in ranked if engine.targets[r.target].id == entry_id), 0.0)
+            if top.is_fact:
+                other = f"the generated fact answer {top.id} (careers/{top.career}/facts.yaml)"
+            else:
+                other = f"entry {top.id} ({_where(kb, top.id)[2]})"
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    None,
+                    f"{entry_id}: phrasing {text!r} finds {other} first "
+                    f"({ranked[0].score:.2f} vs {own:.2f}); reword one of them",
+                )
+            )
+    return problems

@@ -1,0 +1,279 @@
+"""Detectors: which career, level and topic a normalised question is about, and whether it
+names an occupation the knowledge does not cover."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.engine.normalize import Normalizer, stem
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.model import Level, Topic
+
+Phrase = tuple[str, ...]
+
+# Years of experience, not "in 10 years": the number follows have/for/with/been/this or is
+# followed by "experience".
+_YEARS = re.compile(
+    r"\b(?:(?:have|had|for|with|been|this|after|got)\s+(?:about\s+|like\s+|almost\s+|over\s+)?"
+    r"(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b|(\d{1,2})\s*\+?\s*(?:years?|yrs?)\s+(?:of\s+)?experience)"
+)
+_HOW_MUCH = re.compile(
+    r"\bhow much (?:do|does|did|can|could|would|will|should|are|is) (?:an? |the )?"
+    r"((?:[a-z0-9]+ ){1,4}?)(?:typically |usually |really |actually )?(?:salary|get salary)\b"
+)
+_PEOPLE = frozenset(
+    [
+        "you",
+        "i",
+        "we",
+        "they",
+        "he",
+        "she",
+        "people",
+        "person",
+        "someone",
+        "workers",
+        "worker",
+        "employees",
+        "employee",
+        "staff",
+        "folks",
+        "guys",
+        "ones",
+        "beginners",
+        "beginner",
+        "newbies",
+        "typically",
+        "usually",
+        "really",
+        "actually",
+        "all",
+        "most",
+        "average",
+        "starting",
+        "new",
+        "hourly",
+        "annual",
+        "year",
+        "years",
+        "hour",
+        "per",
+        "full",
+        "part",
+        "time",
+    ]
+)
+
+
+_GENERIC_TOPICS = frozenset({"definitions", "duties", "overview"})
+_ROLE_WORDS = frozenset({"representative", "specialist", "agent", "clerk", "associate"})
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    career: str | None
+    """Slug of the career the question names (None: none named)."""
+    level: Level | None
+    topic: Topic | None
+    out_of_scope: str | None
+    """The occupation named that the knowledge does not cover, if any."""
+    careers: tuple[str, ...] = ()
+    """Every career named, in order (two or more: a comparison)."""
+
+
+def _stems(words: Iterable[str]) -> Phrase:
+    return tuple(stem(w) for w in words)
+
+
+class PhraseMap:
+    """Phrases (tuples of stems) -> value, with a first-word filter so a scan is cheap."""
+
+    def __init__(self) -> None:
+        self.phrases: dict[Phrase, str] = {}
+        self.sizes: dict[str, list[int]] = {}
+
+    def add(self, key: Phrase, value: str, overwrite: bool = False) -> None:
+        if not key or (key in self.phrases and not overwrite):
+            return
+        self.phrases[key] = value
+        sizes = self.sizes.setdefault(key[0], [])
+        if len(key) not in sizes:
+            sizes.append(len(key))
+            sizes.sort(reverse=True)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.phrases
+
+    def words(self) -> frozenset[str]:
+        return frozenset(w for p in self.phrases for w in p)
+
+    def find(self, words: Phrase) -> list[tuple[int, int, str]]:
+        """Occurrences (start, length, value), longest first at each position, no overlap."""
+        found: list[tuple[int, int, str]] = []
+        n = len(words)
+        i = 0
+        while i < n:
+            sizes = self.sizes.get(words[i])
+            step = 1
+            if sizes:
+                for size in sizes:
+                    if i + size <= n:
+                        value = self.phrases.get(words[i : i + size])
+                        if value is not None:
+                            found.append((i, size, value))
+                            step = size
+                            break
+            i += step
+        return found
+
+
+class Detector:
+    """Built once per knowledge base; :meth:`understand` is cheap."""
+
+    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer) -> None:
+        self.kb = kb
+        self.norm = normalizer
+        syn = kb.synonyms
+        self.career_phrases = PhraseMap()
+        # The names that only say *who* (stripped before ranking); an alias like "call center"
+        # also says *where* and stays in the ranked text.
+        self.strip_phrases = PhraseMap()
+        for slug, ck in kb.careers.items():
+            c = ck.career
+            own = self._key(c.name)
+            for name in [c.name, c.plural or "", *c.aliases, slug.replace("-", " ")]:
+                key = self._key(name)
+                self.career_phrases.add(key, slug)
+                if key and own and (key[-1] in _ROLE_WORDS or key[-1] == own[-1]):
+                    self.strip_phrases.add(key, slug)
+                # "customer service", "insurance sales", "computer support": the field's name
+                # without the role word is how people usually say it.
+                if len(key) >= 3 and key[-1] in _ROLE_WORDS:
+                    self.career_phrases.add(key[:-1], slug)
+                    if name in (c.name, c.plural):
+                        self.strip_phrases.add(key[:-1], slug)
+        self.career_words = self.career_phrases.words()
+        self.oos_phrases = PhraseMap()
+        self.off_topic_phrases = PhraseMap()
+        for occ in syn.out_of_scope:
+            key = self._key(occ)
+            if key not in self.career_phrases:
+                self.oos_phrases.add(key, occ)
+        for phrase in syn.off_topic:
+            self.off_topic_phrases.add(self._key(phrase), phrase)
+        self.level_phrases = PhraseMap()
+        for level, words in syn.levels.items():
+            for w in words:
+                self.level_phrases.add(self._key(w), level.value)
+        self.topic_phrases = PhraseMap()
+        for topic, words in syn.topics.items():
+            for w in words:
+                self.topic_phrases.add(self._key(w), topic.value)
+        # Job titles of each level ("Customer Support Specialist" is mid level), unless the
+        # title is the career's own name.
+        names = {
+            self._key(n)
+            for ck in kb.careers.values()
+            for n in (ck.career.name, ck.career.plural)
+            if n
+        }
+        for ck in kb.careers.values():
+            for lv in ck.levels:
+                for title in lv.titles:
+                    for part in re.split(r"[/,]| or ", title):
+                        key = self._key(part)
+                        if key and key not in names:
+                            self.level_phrases.add(key, lv.level.value)
+        self.level_words = self.level_phrases.words()
+        self.topic_words = self.topic_phrases.words()
+
+    def _key(self, text: str) -> Phrase:
+        return _stems(self.norm.words(text, correct=False))
+
+    # ------------------------------------------------------------------ detectors
+    def careers(self, words: Sequence[str]) -> list[str]:
+        """Careers named, in order of appearance."""
+        hits = self.career_phrases.find(_stems(words))
+        out: list[str] = []
+        for _, _, slug in hits:
+            if slug not in out:
+                out.append(slug)
+        return out
+
+    def strip_careers(self, words: Sequence[str]) -> list[str]:
+        """``words`` without the career names in them (the career is matched separately)."""
+        stems = _stems(words)
+        drop: set[int] = set()
+        for start, size, _ in self.career_phrases.find(stems):
+            end = start + size
+            if end < len(stems) and stems[end] in _ROLE_WORDS:
+                end += 1  # "customer support" + "representative": a name after all
+            elif stems[start:end] not in self.strip_phrases:
+                continue  # "call center" alone says where, not who
+            drop.update(range(start, end))
+        return [w for i, w in enumerate(words) if i not in drop]
+
+    def out_of_scope(self, words: Sequence[str], careers: Sequence[str]) -> str | None:
+        stems = _stems(words)
+        off = self.off_topic_phrases.find(stems)
+        if off:
+            return min(off)[2]
+        hits = self.oos_phrases.find(stems)
+        if hits and not careers:
+            return min(hits)[2]
+        if careers:
+            return None
+        match = _HOW_MUCH.search(" ".join(words))
+        if match:
+            noun = [stem(w) for w in match.group(1).split()]
+            allowed = self.level_words | self.topic_words | self.norm.stopwords | _PEOPLE
+            unknown = [w for w in noun if w not in allowed and w not in self.career_words]
+            if unknown:
+                return " ".join(match.group(1).split())
+        return None
+
+    def level(self, words: Sequence[str], career: str | None) -> Level | None:
+        years = _YEARS.search(" ".join(words))
+        if years:
+            return self._level_for_years(int(years.group(1) or years.group(2)), career)
+        hits = self.level_phrases.find(_stems(words))
+        if not hits:
+            return None
+        # The longest phrase wins ("team lead" -> manager over "lead" -> senior).
+        best = max(hits, key=lambda h: (h[1], -h[0]))
+        return Level(best[2])
+
+    def _level_for_years(self, years: int, career: str | None) -> Level:
+        ck = self.kb.careers.get(career or "")
+        if ck is not None:
+            for lv in ck.levels:
+                lo = lv.min_years if lv.min_years is not None else 0.0
+                hi = lv.max_years if lv.max_years is not None else 99.0
+                if lo <= years <= hi and lv.level is not Level.MANAGER:
+                    return lv.level
+        if years < 2:
+            return Level.ENTRY
+        if years < 5:
+            return Level.MID
+        return Level.SENIOR
+
+    def topic(self, words: Sequence[str]) -> Topic | None:
+        hits = self.topic_phrases.find(_stems(words))
+        if not hits:
+            return None
+        weight: dict[str, float] = {}
+        for _, size, value in hits:
+            # "what is"/"what does" start most questions: a weak signal next to "salary".
+            factor = 0.4 if value in _GENERIC_TOPICS else 1.0
+            weight[value] = weight.get(value, 0.0) + size * factor
+        best = max(weight.items(), key=lambda kv: kv[1])
+        return Topic(best[0])
+
+    def understand(self, words: Sequence[str], default_career: str | None) -> Understanding:
+        careers = self.careers(words)
+        career = careers[0] if careers else None
+        oos = self.out_of_scope(words, careers)
+        level = self.level(words, career or default_career)
+        return Understanding(career, level, self.topic(words), oos, tuple(careers))

@@ -1,0 +1,126 @@
+"""Ranking outcomes on the small fixture knowledge."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine, EngineSettings
+from bot.engine.answer import Outcome
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.model import Level, Topic
+from bot.render import to_text
+
+
+def test_detectors(fixture_engine: Engine) -> None:
+    e = fixture_engine
+    u, _ = e.rank("how much does a front desk clerk make")
+    assert (u.career, u.topic) == ("receptionist", Topic.SALARY)
+    assert e.rank("3 years experience csr")[0].level is Level.MID
+    assert e.rank("csr pay with no experience")[0].level is Level.ENTRY
+    assert e.rank("new grad csr")[0].level is Level.ENTRY
+    assert e.rank("team lead pay")[0].level is Level.MANAGER
+    assert e.rank("how much do dentists make")[0].out_of_scope == "dentist"
+    assert e.rank("how much do zookeepers make")[0].out_of_scope == "zookeepers"
+    assert e.rank("how much do csrs make")[0].out_of_scope is None
+    assert e.rank("how much do you make as a csr")[0].out_of_scope is None
+
+
+def test_qa_answer_carries_entry_facts_sources_related(fixture_engine: Engine) -> None:
+    a = fixture_engine.ask("csr salary")
+    assert a.outcome is Outcome.ANSWER and a.entry_id == "csr-pay"
+    assert a.title == fixture_engine.kb.entries["csr-pay"].question
+    assert "$42,830" in a.fields[0].value and "leading" in a.fields[0].name
+    assert [s.id for s in a.sources] == ["profile"]
+    assert [r.entry_id for r in a.related] == ["csr-promotion"]
+    assert 0.7 <= a.confidence <= 1.0
+
+
+def test_level_fact_answer(fixture_engine: Engine) -> None:
+    a = fixture_engine.ask("senior csr salary")
+    assert a.outcome is Outcome.ANSWER
+    assert a.entry_id == "fact.salary.customer-service-representative.senior"
+    assert "$50,000–$65,000" in to_text(a)
+    assert "$30,000" not in to_text(a)
+
+
+def test_named_unknown_career_never_gets_default_facts(fixture_engine: Engine) -> None:
+    for q in ["how much do pilots make", "software engineer salary", "nurse pay"]:
+        a = fixture_engine.ask(q)
+        assert a.outcome is Outcome.DECLINE, q
+        assert "42,830" not in to_text(a)
+        assert "/help" in a.body and "Receptionist" in a.body
+
+
+def test_unsure_offers_three_questions(fixture_kb: KnowledgeBase) -> None:
+    engine = Engine(fixture_kb, EngineSettings(answer_threshold=1.01, unsure_threshold=0.2))
+    a = engine.ask("customer service representative advancement pay")
+    assert a.outcome is Outcome.UNSURE
+    assert 1 <= len(a.suggestions) <= 3
+    questions = {t.question for t in engine.targets}
+    assert all(s.question in questions for s in a.suggestions)
+
+
+def test_answer_entry_resolves_qa_and_fact_ids(fixture_engine: Engine) -> None:
+    qa = fixture_engine.answer_entry("csr-aht")
+    assert qa is not None and qa.entry_id == "csr-aht"
+    fact = fixture_engine.answer_entry("fact.salary.receptionist")
+    assert fact is not None and "$37,230" in to_text(fact)
+    assert fixture_engine.answer_entry("fact.salary.nobody") is None
+    assert fixture_engine.answer_entry("no-such-entry") is None
+
+
+def test_complete_and_careers(fixture_engine: Engine) -> None:
+    sugg = fixture_engine.complete("promoted", limit=5)
+    assert sugg and sugg[0].entry_id == "csr-promotion"
+    assert all(len(s.question) <= 100 for s in fixture_engine.complete(""))
+    assert fixture_engine.complete_career("recep")[0][0] == "receptionist"
+    assert fixture_engine.resolve_career(None) == "customer-service-representative"
+    assert fixture_engine.resolve_career("CSR") == "customer-service-representative"
+    assert fixture_engine.resolve_career("recepshionist") == "receptionist"
+    assert fixture_engine.resolve_career("astronaut") is None
+
+
+@pytest.mark.parametrize("q", ["", "   ", "???", "lol", "😀😀", "<@123>"])
+def test_noise_declines(fixture_engine: Engine, q: str) -> None:
+    assert fixture_engine.ask(q).outcome is Outcome.DECLINE
+
+
+def test_self_test_finds_collisions(fixture_kb: KnowledgeBase) -> None:
+    from dataclasses import replace
+
+    from bot.engine.selftest import self_test
+
+    assert self_test(fixture_kb) == []
+    pay = fixture_kb.entries["csr-pay"]
+    clash = pay.model_copy(update={"id": "csr-pay-copy", "phrasings": list(pay.phrasings)})
+    kb = replace(
+        fixture_kb,
+        entries={**fixture_kb.entries, "csr-pay-copy": clash},
+        entry_career={**fixture_kb.entry_career, "csr-pay-copy": pay_career(fixture_kb)},
+    )
+    problems = self_test(kb)
+    assert problems
+    assert any("csr-pay" in p.message and "csr-pay-copy" in p.message for p in problems)
+
+
+def pay_career(kb: KnowledgeBase) -> str:
+    return kb.entry_career["csr-pay"]
+
+
+def test_two_careers_named_compares_their_pay(fixture_engine: Engine) -> None:
+    a = fixture_engine.ask("csr vs receptionist pay")
+    assert a.outcome is Outcome.ANSWER
+    text = to_text(a)
+    assert "$42,830" in text and "$37,230" in text
+    assert a.entry_id is not None
+    again = fixture_engine.answer_entry(a.entry_id)
+    assert again is not None and to_text(again) == text
+
+
+def test_named_career_without_that_topic_never_answers_with_default_career(
+    fixture_engine: Engine,
+) -> None:
+    # The fixture has no receptionist promotion entry nor facts: CSR's must not answer it.
+    a = fixture_engine.ask("how do receptionists get promoted")
+    assert a.outcome is not Outcome.ANSWER or a.career == "receptionist"
+    assert "team lead" not in to_text(a).split("Did you mean")[0]

@@ -1,0 +1,51 @@
+from bot.engine.normalize import MAX_INPUT_CHARS, Normalizer, clean, stem
+from bot.knowledge.model import SynonymsFile
+
+
+def test_clean_strips_discord_noise() -> None:
+    raw = (
+        "<@123> <@!456> <@&789> <#42> @everyone hey <:pepe:1234567> <a:dance:99> 😀 "
+        "**how** __much__ ~~do~~ `csr` ||make|| [pay](https://x.y/z) https://spam.example"
+    )
+    assert clean(raw) == "hey how much do csr make pay"
+
+
+def test_clean_strips_invisible_bidi_zalgo_and_folds_quotes_dashes() -> None:
+    assert clean("w\u200bhat\u202e\u2019s e\u0301ntry\u2014level") == "whats entry level"
+    assert clean("Z̷̢͎a̸̛l̶g̵o̴") == "zalgo"
+    assert clean("ＣＳＲ　ＰＡＹ") == "csr pay"  # NFKC folds full-width forms
+
+
+def test_clean_code_blocks_quotes_and_numbers() -> None:
+    assert clean("```py\nprint(1)\n```\n> quoted csr") == "print 1 quoted csr"
+    assert clean("$42,830 or $$") == "$ 42830 or $$"
+
+
+def test_clean_caps_input_length() -> None:
+    assert len(clean("a " * 10 * MAX_INPUT_CHARS)) <= MAX_INPUT_CHARS
+
+
+def test_stem_handles_plurals() -> None:
+    assert stem("receptionists") == "receptionist"
+    assert stem("salaries") == "salary"
+    assert stem("business") == "business"
+
+
+def _norm(**kw: object) -> Normalizer:
+    syn = SynonymsFile.model_validate(
+        {"replacements": {"csr": "customer service representative", "make": "salary"}, **kw}
+    )
+    return Normalizer(syn, ["customer service representative salary learn"])
+
+
+def test_synonyms_expand_and_typos_correct() -> None:
+    n = _norm()
+    assert n.normalise("CSR make??") == "customer service representative salary"
+    assert n.normalise("custmer servce") == "customer service"
+
+
+def test_typo_needs_the_same_first_letter_for_short_words() -> None:
+    n = Normalizer(SynonymsFile(), ["earn"])
+    assert n.correct("learn") == "learn"
+    assert n.correct("eran") in {"eran", "earn"}
+    assert n.correct("xyzzyq") == "xyzzyq"
