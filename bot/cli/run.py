@@ -25,19 +25,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_engine(settings: Settings) -> EngineLike:
     """Load the knowledge and build the engine the same way the Discord bot does."""
-    import importlib
-    from typing import cast
-
     from bot.knowledge.loader import load_knowledge
 
     kb = load_knowledge(settings.knowledge_path)
-    engine = importlib.import_module("bot.engine")
-    options = engine.EngineSettings(
+    from bot.engine import Engine, EngineSettings
+
+    options = EngineSettings(
         default_career=settings.default_career,
         answer_threshold=settings.engine.answer_threshold,
         unsure_threshold=settings.engine.unsure_threshold,
     )
-    return cast("EngineLike", engine.Engine(kb, options))
+    return Engine(kb, options)
 
 
 def run(args: argparse.Namespace) -> int:
