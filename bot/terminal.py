@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol, TextIO
 
-from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -194,6 +193,18 @@ class TerminalSession:
 _STYLE = {Outcome.ANSWER: "green", Outcome.UNSURE: "yellow", Outcome.DECLINE: "red"}
 
 
+def _list_section(
+    heading: str, rows: list[tuple[str, str]], mark_style: str, text_style: str
+) -> list[RenderableType]:
+    """A blank line, a bold heading and rows whose wrapped lines stay indented."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style=mark_style, justify="right", min_width=3)
+    grid.add_column(style=text_style)
+    for mark, text in rows:
+        grid.add_row(mark, text)
+    return [Text(""), Text(heading, style=f"bold {text_style}".strip()), grid]
+
+
 def render_rich(reply: Reply) -> RenderableType:
     """A panel: body, a table of fields, numbered suggestions, then the sources."""
     if reply.answer is None:
@@ -203,25 +214,18 @@ def render_rich(reply: Reply) -> RenderableType:
     if answer.body:
         parts.append(Text(answer.body))
     if answer.fields:
-        table = Table(box=box.SIMPLE_HEAD, show_header=False, expand=True, pad_edge=False)
+        table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
         table.add_column(style="bold", ratio=1)
         table.add_column(ratio=3)
         for f in answer.fields:
             table.add_row(f.name, f.value)
-        parts.append(table)
+        parts += [Text(""), table]
     if reply.picks:
         heading = "Did you mean:" if answer.suggestions else "Related:"
-        lines = Text(heading + "\n", style="bold")
-        for i, s in enumerate(reply.picks, 1):
-            lines.append(f"  {i}. ", style="cyan").append(s.question + "\n")
-        lines.rstrip()
-        parts.append(lines)
+        picks = [(f"{i}.", s.question) for i, s in enumerate(reply.picks, 1)]
+        parts += _list_section(heading, picks, "cyan", "")
     if answer.sources:
-        sources = Text("Sources\n", style="dim bold")
-        for src in answer.sources:
-            sources.append(f"  • {src.label}\n", style="dim")
-        sources.rstrip()
-        parts.append(sources)
+        parts += _list_section("Sources", [("•", s.label) for s in answer.sources], "dim", "dim")
     return Panel(
         Group(*parts),
         title=Text(answer.title, style="bold"),
