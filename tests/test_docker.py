@@ -147,3 +147,5 @@ def test_cmd_without_token_answers_piped_question(runtime: Stage, tmp_path: Path
     assert "careerbot>" not in out  # no prompt when input is piped
     assert "Sources: " in out
     assert any(ch.isdigit() for ch in out)
+    # a detached container without a token says why it is not on Discord
+    assert "DISCORD_TOKEN is not set" in result.stderr

@@ -83,6 +83,12 @@ def run(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"careerbot: knowledge not found: {exc.filename}", file=sys.stderr)
         return 1
+    if not sys.stdin.isatty():
+        # Piped input or a detached container: say on stderr why nothing connects to Discord.
+        print(
+            "careerbot: DISCORD_TOKEN is not set; answering questions read from standard input",
+            file=sys.stderr,
+        )
     counts = engine.kb.counts()
     intro = [
         "DISCORD_TOKEN is not set, so careerbot runs here in terminal mode.",
