@@ -39,6 +39,7 @@ class EngineLike(Protocol):
     def resolve_career(self, text: str | None) -> str | None: ...
 
 
+PROMPT = "[bold cyan]careerbot>[/] "
 QUIT_WORDS = frozenset({"quit", "exit", "/quit", "/exit", ":q"})
 
 # Quick commands that take an optional career: name -> the bot.engine.facts builder.
@@ -280,15 +281,24 @@ def run_terminal(
             rich_console.print(line, style="dim")
         rich_console.print("Type a question, /help for commands, quit or Ctrl-D to leave.")
 
-        def prompt() -> str:
-            return rich_console.input("[bold cyan]careerbot>[/] ")
+        reader = stdin
 
-    first = True
+        def prompt() -> str:
+            if reader is sys.stdin:  # input(): line editing and history; EOFError on Ctrl-D
+                return rich_console.input(PROMPT)
+            rich_console.print(PROMPT, end="")
+            line = reader.readline()
+            if not line:
+                raise EOFError
+            return line
+
+    first, quit_typed = True, False
     for line in _lines(stdin, prompt):
         reply = session.handle(line)
         if reply is None:
             continue
         if reply.quit:
+            quit_typed = True
             break
         if console is not None:
             console.print(render_rich(reply))
@@ -297,5 +307,7 @@ def run_terminal(
             stdout.flush()
         first = False
     if interactive and console is not None:
+        if not quit_typed:  # Ctrl-D left the cursor after the prompt
+            console.print()
         console.print("Bye.", style="dim")
     return 0

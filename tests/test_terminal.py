@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,22 @@ def test_piped_loop_prints_plain_answers_and_stops_at_quit(engine: Engine) -> No
     assert "Sources: " in out
     assert HELP_TEXT in out
     assert out.count("Sources: ") == 1  # the question after quit was not read
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_interactive_loop_prompts_and_draws_panels(engine: Engine) -> None:
+    stdin = _Terminal("/salary entry\n1\n")  # ends without quit: EOF (Ctrl-D) leaves
+    stdout = _Terminal()
+    assert run_terminal(engine, stdin=stdin, stdout=stdout, intro=["hello"]) == 0
+    out = re.sub(r"\x1b\[[0-9;]*m", "", stdout.getvalue())  # colours are fine on a terminal
+    assert "hello" in out
+    assert out.count("careerbot>") == 3  # two lines read, then the prompt that got EOF
+    assert "╭" in out and "╰" in out  # rich panels on a terminal
+    assert out.endswith("careerbot> \nBye.\n")
+    reply = TerminalSession(engine).handle("/salary entry")
+    assert reply is not None and reply.answer is not None
+    assert reply.answer.title in out
