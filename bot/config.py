@@ -251,6 +251,36 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
             if _where_of(tuple(err["loc"]), source, lines, env)[1] == key:
                 messages.append(err["msg"])
         raise ConfigError(f"{where}: {format_key(key)}: {' or '.join(messages)}") from None
+    for key, message in _cross_checks(settings):
+        where, key = _where_of(key, source, lines, env)
+        raise ConfigError(f"{where}: {format_key(key)}: {message}")
     if token:
         settings = settings.model_copy(update={"token": SecretStr(token)})
     return settings
+
+
+def _cross_checks(settings: Settings) -> list[tuple[KeyPath, str]]:
+    """Rules between settings that one field's type cannot express."""
+    problems: list[tuple[KeyPath, str]] = []
+    engine = settings.engine
+    if engine.unsure_threshold > engine.answer_threshold:
+        problems.append(
+            (
+                ("engine", "unsure_threshold"),
+                f"must not be above engine.answer_threshold ({engine.answer_threshold:g})",
+            )
+        )
+    if settings.shard_ids is not None:
+        if not isinstance(settings.shard_count, int):
+            problems.append((("shard_ids",), "needs a numeric shard_count, not 'auto'"))
+        elif bad := [i for i in settings.shard_ids if not 0 <= i < settings.shard_count]:
+            problems.append(
+                (
+                    ("shard_ids",),
+                    f"{bad[0]} is not a shard of shard_count {settings.shard_count} "
+                    f"(0 to {settings.shard_count - 1})",
+                )
+            )
+    if isinstance(settings.shard_count, int) and settings.shard_count < 1:
+        problems.append((("shard_count",), "must be at least 1 (or 'auto')"))
+    return problems

@@ -174,3 +174,32 @@ def test_example_file_loads_and_documents_every_field() -> None:
         line = documented[key]
         # a comment directly above the key (its documentation)
         assert lines[line - 2].strip().startswith("#"), f"{key} has no comment above it"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "engine:\n  answer_threshold: 0.5\n  unsure_threshold: 0.6\n",
+            ":3: engine.unsure_threshold: must not be above engine.answer_threshold (0.5)",
+        ),
+        ("shard_count: auto\nshard_ids: [0, 1]\n", ":2: shard_ids: needs a numeric shard_count"),
+        (
+            "shard_count: 2\n\nshard_ids: [1, 2]\n",
+            ":3: shard_ids: 2 is not a shard of shard_count 2",
+        ),
+        ("shard_count: 0\n", ":1: shard_count: must be at least 1"),
+    ],
+)
+def test_settings_that_contradict_each_other(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, {})
+    assert str(info.value).startswith(f"{path}{expected}")
+
+
+def test_cross_check_error_names_the_variable_that_caused_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "shard_count: 4\nshard_ids: [0, 1]\n")
+    assert load_settings(path, {}).shard_ids == [0, 1]
+    with pytest.raises(ConfigError, match=r"^CAREERBOT_SHARD_IDS: shard_ids: 7 is not a shard"):
+        load_settings(path, {"CAREERBOT_SHARD_IDS": "0,7"})
