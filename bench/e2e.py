@@ -178,11 +178,9 @@ async def main() -> int:
         subjects = [floor]
         with_bot = not args.skip_careerbot and (REPO / "bot" / "app.py").exists()
         if with_bot:
-            from bot.__main__ import COMMANDS
-
             qs = questions()
             asks = [{"question": q} for q in random.sample(qs, k=min(50, len(qs)))]
-            argv = ["-m", "bot", "run"] if "run" in COMMANDS else ["-m", "tests.e2e.run_careerbot"]
+            argv = ["-m", "bot", "run"]
             work = careerbot_dir(root, args.knowledge)
             subjects.append(Subject("careerbot", argv, work, "ask", asks))
         await measure(subjects, args.n, args.rounds, args.sequential)

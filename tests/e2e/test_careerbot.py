@@ -363,12 +363,8 @@ def write_config(tmp_path: Path, knowledge: Path) -> Path:
 async def test_python_m_bot_run_answers_and_stats_count_it(
     fake: FakeDiscord, tmp_path: Path, knowledge: Path
 ) -> None:
-    from bot.__main__ import COMMANDS
-
     work = write_config(tmp_path, knowledge)
-    # Until the ops branch's `run` command is merged, start_bot through a minimal runner.
-    argv = ["-m", "bot", "run"] if "run" in COMMANDS else ["-m", "tests.e2e.run_careerbot"]
-    async with spawned(fake, argv, cwd=work) as proc:
+    async with spawned(fake, ["-m", "bot", "run"], cwd=work) as proc:
         inter = await fake.slash("ask", {"question": PAY_QUESTION})
         msg = await final(fake, inter, within=20)
         assert "42,830" in visible_text(msg)
@@ -388,20 +384,7 @@ async def test_python_m_bot_run_answers_and_stats_count_it(
 
 
 async def stats_of(work: Path, fake: FakeDiscord) -> dict[str, Any]:
-    """``python -m bot stats --json`` in ``work``; straight from the store while the CLI's
-    settings loader (ops branch) is not merged."""
-    import bot.config
-
-    if not hasattr(bot.config, "load_settings"):
-        from dataclasses import asdict
-
-        from bot.store.sqlite import SqliteStore
-
-        store = await SqliteStore.open(work / "data" / "careerbot.sqlite3")
-        try:
-            return asdict(await store.stats())
-        finally:
-            await store.close()
+    """``python -m bot stats --json`` run in ``work`` (it reads work/config.yaml)."""
     out = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "bot", "stats", "--json"],
