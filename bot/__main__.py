@@ -17,6 +17,9 @@ COMMANDS: dict[str, str] = {
     "ask": "bot.cli.ask",
     "check": "bot.cli.check",
     "schema": "bot.cli.schema",
+    "stats": "bot.cli.stats",
+    "gaps": "bot.cli.gaps",
+    "sync": "bot.cli.sync",
     "run": "bot.cli.run",
     "health": "bot.cli.health",
 }

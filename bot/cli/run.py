@@ -59,9 +59,8 @@ def run(args: argparse.Namespace) -> int:
     log = logging.getLogger("bot.run")
 
     if token:
-        import importlib
+        from bot.app import start_bot
 
-        start_bot = importlib.import_module("bot.app").start_bot
         log.info("starting on Discord (shard_count=%s)", settings.shard_count)
         try:
             asyncio.run(start_bot(settings))

@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 from bot.engine.answer import Answer, AnswerField, Outcome, SourceRef, Suggestion
 from bot.engine.factbridge import (
     TopicAnswerer,
+    external_compare,
     fact_field,
     fact_id,
     make_answerer,
@@ -535,6 +536,14 @@ class Engine:
 
     def _compare(self, a: str, b: str, confidence: float) -> Answer | None:
         """Pay of two careers side by side, each figure with its source (from facts)."""
+        external = external_compare()
+        if external is not None:
+            try:
+                shared = external(self.kb, a, b)
+            except Exception:  # fall back to the engine's own comparison
+                shared = None
+            if shared is not None:
+                return dataclasses.replace(shared, outcome=Outcome.ANSWER, confidence=confidence)
         answers = [self._facts(self.kb, c, Topic.SALARY, None) for c in (a, b)]
         found = [x for x in answers if x is not None]
         if len(found) != 2:

@@ -249,7 +249,7 @@ def _body(ck: CareerKnowledge, topic: Topic, level: Level | None) -> str:
 
 
 def fact_id(topic: Topic, career: str, level: Level | None) -> str:
-    base = f"fact.{topic.value.replace('_', '-')}.{career}"
+    base = f"fact.{topic.value}.{career}"  # the same form bot.engine.facts gives its answers
     return f"{base}.{level.value}" if level else base
 
 
@@ -273,6 +273,19 @@ def external_answerer() -> TopicAnswerer | None:
         return None
     fn = getattr(module, "answer_for_topic", None)
     return cast(TopicAnswerer, fn) if callable(fn) else None
+
+
+Comparer = Callable[[KnowledgeBase, str, str], Answer]
+
+
+def external_compare() -> Comparer | None:
+    """``bot.engine.facts.compare`` if present."""
+    try:
+        module = importlib.import_module("bot.engine.facts")
+    except ImportError:
+        return None
+    fn = getattr(module, "compare", None)
+    return cast(Comparer, fn) if callable(fn) else None
 
 
 def make_answerer() -> TopicAnswerer:
