@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import warnings
 from pathlib import Path
 
 import pytest
+
+with warnings.catch_warnings():  # discord.py imports the deprecated stdlib audioop (voice)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import discord
 
 from bot.cli import run as run_cmd
 
@@ -90,3 +95,35 @@ def test_with_token_starts_the_bot_and_logs_never_show_it(
     err = capsys.readouterr().err
     assert "sending Authorization: Bot [REDACTED]" in err
     assert token not in err
+
+
+def test_rejected_token_is_one_line_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+    import sys
+    import types
+
+    from bot.config import Settings
+
+    async def start_bot(settings: Settings) -> None:
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    fake_app = types.ModuleType("bot.app")
+    fake_app.start_bot = start_bot  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "bot.app", fake_app)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CAREERBOT_CONFIG", raising=False)
+    monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    try:
+        assert run_cmd.run(argparse.Namespace(config=None)) == 1
+    finally:
+        for handler in set(root.handlers) - set(before):
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+    err = capsys.readouterr().err
+    assert "careerbot: Discord rejected DISCORD_TOKEN" in err
+    assert "Traceback" not in err and "not-a-real-token" not in err

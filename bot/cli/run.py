@@ -59,14 +59,25 @@ def run(args: argparse.Namespace) -> int:
     log = logging.getLogger("bot.run")
 
     if token:
-        import importlib
+        import discord
 
-        start_bot = importlib.import_module("bot.app").start_bot
+        from bot.app import start_bot
+
         log.info("starting on Discord (shard_count=%s)", settings.shard_count)
         try:
             asyncio.run(start_bot(settings))
         except KeyboardInterrupt:
             log.info("stopped")
+        except discord.LoginFailure:
+            print("careerbot: Discord rejected DISCORD_TOKEN: copy it again", file=sys.stderr)
+            return 1
+        except discord.PrivilegedIntentsRequired:
+            print(
+                "careerbot: message_content.enabled needs the Message Content intent: enable it "
+                "for the bot in the Developer Portal, or set message_content.enabled: false",
+                file=sys.stderr,
+            )
+            return 1
         return 0
 
     from bot.terminal import run_terminal
