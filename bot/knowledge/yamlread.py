@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -90,7 +91,24 @@ class Document:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader used only to scan, parse and compose nodes; we construct data ourselves."""
+    """SafeLoader used only to scan, parse and compose nodes; we construct data ourselves.
+
+    Composing is bounded in depth too: PyYAML recurses once per level and its scanner slows
+    down quadratically with the flow depth, so ``[[[[…`` 100k deep took seconds to fail.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                mark = event.start_mark if event is not None else self.get_mark()
+                raise ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _TooBig(Exception):
@@ -257,7 +275,9 @@ def read_yaml(path: Path) -> Document | list[ReadError]:
     except yaml.YAMLError as exc:
         return [ReadError(None, None, f"invalid YAML: {exc}")]
     except RecursionError:
-        return [ReadError(None, None, "file is nested too deeply")]
+        # The composer recurses once per level; where the reader stopped is inside the nest.
+        stop = loader.get_mark()
+        return [ReadError(stop.line + 1, stop.column + 1, "file is nested too deeply")]
     finally:
         loader.dispose()
     if node is None:
