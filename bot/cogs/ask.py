@@ -148,7 +148,13 @@ async def log_answer(
     started: float,
     question: str,
 ) -> None:
-    """Log (no question text at INFO) and store one answered question (in the background)."""
+    """Log (no question text at INFO) and store one answered question, before the reply.
+
+    Awaited before the reply is sent, so every answer a member saw is in the question log even
+    if the process is killed right after (tests/reliability/test_crash.py: written in the
+    background after replying, a SIGKILL lost answered questions). A store failure is logged
+    and the member still gets the answer.
+    """
     latency_ms = (time.perf_counter() - started) * 1000
     log.info(
         "question via=%s outcome=%s entry=%s score=%.3f latency_ms=%.1f",
@@ -163,7 +169,7 @@ async def log_answer(
     text = question or (answer.title if answer.entry_id else "")
     record = QuestionRecord(
         text=text,
-        normalised="",  # filled in the background: keeps normalising off the reply's path
+        normalised="",  # filled in by _store_question
         outcome=answer.outcome.value,
         entry_id=answer.entry_id,
         score=answer.confidence,
@@ -173,7 +179,7 @@ async def log_answer(
         user_hash=bot.store.hash_user(user_id),
         via=via,
     )
-    bot.spawn(_store_question(bot, record))
+    await _store_question(bot, record)
 
 
 async def _store_question(bot: CareerBot, record: QuestionRecord) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sqlite3
 import time
 from pathlib import Path
 from typing import Final
@@ -61,8 +62,10 @@ class SqliteStore:
             path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path)
         try:
-            await db.execute("PRAGMA journal_mode=WAL")
+            # busy_timeout first: switching a fresh file to WAL needs a lock that another
+            # process opening it at the same moment may hold.
             await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=NORMAL")
             await migrate(db)
             salt = await _salt(db)
@@ -163,18 +166,32 @@ async def schema_version(db: aiosqlite.Connection) -> int:
 
 
 async def migrate(db: aiosqlite.Connection) -> int:
-    """Apply every migration newer than the file's ``user_version``; return the new version."""
-    version = await schema_version(db)
-    if version > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"database schema version {version} is newer than this bot ({SCHEMA_VERSION})"
-        )
-    for number in range(version, SCHEMA_VERSION):
-        # executescript commits first; each migration + its version bump is one transaction.
-        await db.executescript(
-            f"BEGIN; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
-        )
-    return SCHEMA_VERSION
+    """Apply every migration newer than the file's ``user_version``; return the new version.
+
+    Safe when several processes open a fresh file at once: each step takes the write lock
+    (``BEGIN IMMEDIATE``), and a step that fails because another process applied it first
+    (e.g. "table meta already exists") is rolled back and the version read again.
+    """
+    while True:
+        version = await schema_version(db)
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"database schema version {version} is newer than this bot ({SCHEMA_VERSION})"
+            )
+        if version == SCHEMA_VERSION:
+            return SCHEMA_VERSION
+        try:
+            # executescript commits first; each migration + its version bump is one transaction.
+            await db.executescript(
+                f"BEGIN IMMEDIATE; {MIGRATIONS[version]}; PRAGMA user_version = {version + 1};"
+                " COMMIT;"
+            )
+        except sqlite3.OperationalError:
+            if db.in_transaction:
+                await db.rollback()
+            if await schema_version(db) > version:
+                continue  # another process migrated meanwhile
+            raise
 
 
 async def _salt(db: aiosqlite.Connection) -> str:
@@ -182,7 +199,13 @@ async def _salt(db: aiosqlite.Connection) -> str:
         row = await cur.fetchone()
     if row is not None:
         return str(row[0])
-    salt = secrets.token_hex(16)
-    await db.execute("INSERT INTO meta (key, value) VALUES ('user_salt', ?)", (salt,))
+    # OR IGNORE + read back: of two processes creating the salt at once, the first one wins.
+    await db.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('user_salt', ?)", (secrets.token_hex(16),)
+    )
     await db.commit()
-    return salt
+    async with db.execute("SELECT value FROM meta WHERE key = 'user_salt'") as cur:
+        row = await cur.fetchone()
+    if row is None:  # pragma: no cover - the insert above guarantees a row
+        raise RuntimeError("could not create the user salt")
+    return str(row[0])
