@@ -22,16 +22,9 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from bot.engine.answer import Answer, AnswerField, Outcome, SourceRef, Suggestion
-from bot.engine.factbridge import (
-    TopicAnswerer,
-    external_compare,
-    fact_field,
-    fact_id,
-    make_answerer,
-    parse_fact_id,
-    source_refs,
-)
+from bot.engine import facts
+from bot.engine.answer import Answer, AnswerField, Outcome, Suggestion
+from bot.engine.facts import fact_field, fact_id, source_refs
 from bot.engine.normalize import Normalizer, clean, stem
 from bot.engine.understand import Detector, Understanding
 from bot.knowledge.base import KnowledgeBase
@@ -144,7 +137,6 @@ class Engine:
     def __init__(self, kb: KnowledgeBase, settings: EngineSettings | None = None) -> None:
         self.kb = kb
         self.settings = settings or EngineSettings()
-        self._facts: TopicAnswerer = make_answerer()
         self.norm = Normalizer(kb.synonyms, self._vocabulary())
         self.detector = Detector(kb, self.norm)
         self.targets: list[Target] = []
@@ -212,7 +204,7 @@ class Engine:
             name = ck.career.name.lower()
             plural = (ck.career.plural or _plural(ck.career.name)).lower()
             for topic, templates in FACT_TEMPLATES.items():
-                if self._facts(self.kb, slug, topic, None) is None:
+                if not self._has_facts(slug, topic, None):
                     continue
                 q = QUESTION_TEMPLATES[topic].format(n=name, p=plural)
                 t = self._add_target(Target(fact_id(topic, slug, None), slug, topic, None, q, True))
@@ -220,7 +212,7 @@ class Engine:
                 if topic is not Topic.SALARY:
                     continue
                 for level, lw in LEVEL_WORDS.items():
-                    if self._facts(self.kb, slug, topic, level) is None:
+                    if not self._has_facts(slug, topic, level):
                         continue
                     lq = f"How much does a {lw} {name} earn?"
                     lt = self._add_target(
@@ -230,6 +222,10 @@ class Engine:
                         (lt, [tpl.format(n=name, p=plural, l=lw) for tpl in LEVEL_TEMPLATES])
                     )
         return out
+
+    def _has_facts(self, slug: str, topic: Topic, level: Level | None) -> bool:
+        """Whether facts.answer_for_topic answers this (without building the answer)."""
+        return topic in facts.SUPPORTED_TOPICS and facts.has_data(self.kb, slug, topic, level)
 
     def _build_index(self) -> None:
         postings: dict[str, list[int]] = defaultdict(list)
@@ -275,16 +271,11 @@ class Engine:
         idx = self._target_index.get(entry_id)
         if idx is not None:
             return self._answer_target(idx, 1.0)
-        parts = entry_id.split(".")
-        if len(parts) == 4 and parts[:2] == ["fact", "compare"]:
-            if parts[2] in self.kb.careers and parts[3] in self.kb.careers:
-                return self._compare(parts[2], parts[3], 1.0)
+        # Fact ids without a target of their own (comparisons, sources, levels not generated).
+        answer = facts.answer_for_fact_id(self.kb, entry_id)
+        if answer is None:
             return None
-        parsed = parse_fact_id(entry_id)
-        if parsed is None:
-            return None
-        topic, career, level = parsed
-        return self._fact_answer(career, topic, level, 1.0)
+        return dataclasses.replace(answer, outcome=Outcome.ANSWER, confidence=1.0)
 
     def complete(self, text: str, limit: int = 25) -> list[Suggestion]:
         limit = max(0, min(limit, 25))
@@ -535,36 +526,11 @@ class Engine:
         return len(named) >= 2
 
     def _compare(self, a: str, b: str, confidence: float) -> Answer | None:
-        """Pay of two careers side by side, each figure with its source (from facts)."""
-        external = external_compare()
-        if external is not None:
-            try:
-                shared = external(self.kb, a, b)
-            except Exception:  # fall back to the engine's own comparison
-                shared = None
-            if shared is not None:
-                return dataclasses.replace(shared, outcome=Outcome.ANSWER, confidence=confidence)
-        answers = [self._facts(self.kb, c, Topic.SALARY, None) for c in (a, b)]
-        found = [x for x in answers if x is not None]
-        if len(found) != 2:
+        """Two careers side by side (facts.compare), each figure with its source."""
+        if a not in self.kb.careers or b not in self.kb.careers:
             return None
-        names = [self.kb.careers[c].career.name for c in (a, b)]
-        fields: list[AnswerField] = []
-        sources: list[SourceRef] = []
-        for name, ans in zip(names, found, strict=True):
-            fields += [dataclasses.replace(f, name=f"{name} · {f.name}") for f in ans.fields]
-            sources += [s for s in ans.sources if s not in sources]
-        return Answer(
-            outcome=Outcome.ANSWER,
-            title=f"{names[0]} vs {names[1]}: pay",
-            body=f"Pay of {names[0].lower()}s and {names[1].lower()}s as the sources state it.",
-            fields=tuple(fields),
-            sources=tuple(sources),
-            confidence=confidence,
-            entry_id=f"fact.compare.{a}.{b}",
-            career=a,
-            topic=Topic.SALARY.value,
-        )
+        compared = facts.compare(self.kb, a, b)
+        return dataclasses.replace(compared, outcome=Outcome.ANSWER, confidence=confidence)
 
     def _answer_target(self, idx: int, confidence: float) -> Answer | None:
         t = self.targets[idx]
@@ -578,7 +544,7 @@ class Engine:
     ) -> Answer | None:
         if career not in self.kb.careers:
             return None
-        answer = self._facts(self.kb, career, topic, level)
+        answer = facts.answer_for_topic(self.kb, career, topic, level)
         if answer is None:
             return None
         return dataclasses.replace(
