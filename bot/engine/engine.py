@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 from bot.engine import facts
 from bot.engine.answer import Answer, AnswerField, Outcome, Suggestion
+from bot.engine.answerindex import AnswerIndex, name_words
 from bot.engine.facts import fact_field, fact_id, source_refs
 from bot.engine.normalize import Normalizer, clean, stem
 from bot.engine.understand import Detector, Understanding
@@ -41,6 +42,11 @@ class EngineSettings:
     unsure_threshold: float = 0.45
     candidates: int = 48
     """Documents scored with rapidfuzz after the index preselection."""
+    answer_weight: float = 0.7
+    """Confidence added for answer-text evidence 1.0 (the whole question's weight carried by
+    rare words of the target's answer); weaker than a phrasing match of the same words."""
+    answer_candidates: int = 12
+    """Targets found only through their answer text that are scored as candidates too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +164,13 @@ class Engine:
         self.docs = docs
         self.doc_target: IntArray = np.asarray(doc_target, dtype=np.int64)
         self._build_index()
+        texts = [self._answer_text(t) for t in self.targets]
+        self.answers = AnswerIndex(
+            [self._content(self.norm.words(text, correct=False)) for text in texts],
+            self.postings,
+            self.doc_target,
+            names={w for n in name_words(texts) for w in clean(n).split()},
+        )
 
     # ================================================================== build
     def _vocabulary(self) -> list[str]:
@@ -177,6 +190,9 @@ class Engine:
         words += syn.out_of_scope
         words += syn.off_topic
         words += syn.stopwords
+        for ck in kb.careers.values():
+            for items in (getattr(ck.lists, name) for name in type(ck.lists).model_fields):
+                words += [x for i in items for x in (i.name, i.detail, i.issuer) if x]
         for tpls in FACT_TEMPLATES.values():
             words += tpls
         return words
@@ -191,6 +207,17 @@ class Engine:
     def _doc(self, text: str) -> str:
         content = self._content(self.norm.words(text))
         return " ".join(content) if content else self.norm.normalise(text)
+
+    def _answer_text(self, t: Target) -> str:
+        """What the target's answer says (for the answer-text index)."""
+        if t.is_fact:
+            answer = facts.answer_for_topic(self.kb, t.career, t.topic, t.level)
+            if answer is None:
+                return ""
+            parts = [answer.body, *(x for f in answer.fields for x in (f.name, f.value))]
+        else:
+            parts = [self.kb.entries[t.id].answer]
+        return "\n".join(parts)
 
     def _add_target(self, target: Target) -> int:
         idx = len(self.targets)
@@ -364,6 +391,9 @@ class Engine:
         if not u.careers and not any(w.isalpha() for w in content):
             return []  # numbers or symbols alone ("2 2", "$$") are not a question
         docs, shared = self._candidates(content)
+        evidence = self.answers.evidence(stem(w) for w in content)
+        if evidence:
+            docs, shared = self._answer_candidates(docs, shared, evidence, content)
         if len(docs) == 0:
             return []
         q = " ".join(content)
@@ -392,8 +422,9 @@ class Engine:
         order = np.argsort(-sim, kind="stable")
         per_target, first = np.unique(self.doc_target[docs][order], return_index=True)
         best_sim = sim[order][first]
+        aw = self.settings.answer_weight
         best = {
-            t: s + self._adjust(self.targets[t], u)
+            t: s + self._adjust(self.targets[t], u) + aw * evidence.get(t, 0.0)
             for t, s in zip(per_target.tolist(), best_sim.tolist(), strict=True)
         }
         if u.careers:
@@ -407,6 +438,30 @@ class Engine:
         self._fill_slots(best, u)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.targets[kv[0]].is_fact, kv[0]))
         return [Ranked(t, max(0.0, min(1.0, s))) for t, s in ranked]
+
+    def _answer_candidates(
+        self,
+        docs: IntArray,
+        shared: FloatArray,
+        evidence: dict[int, float],
+        content: Sequence[str],
+    ) -> tuple[IntArray, FloatArray]:
+        """Add the phrasings of the targets whose answers best match the question's rare words,
+        so a target found only by what its answer says is scored like any other."""
+        have = set(self.doc_target[docs].tolist())
+        wanted = sorted((t for t in evidence if t not in have), key=lambda t: -evidence[t])
+        extra = [d for t in wanted[: self.settings.answer_candidates] for d in self.target_docs[t]]
+        if not extra:
+            return docs, shared
+        q_stems = {stem(w) for w in content}
+        extra_shared = [
+            sum(self.idf[s] for s in q_stems & {stem(w) for w in self.docs[d].split()})
+            for d in extra
+        ]
+        return (
+            np.concatenate([docs, np.asarray(extra, dtype=np.int64)]),
+            np.concatenate([shared, np.asarray(extra_shared, dtype=np.float64)]),
+        )
 
     def _fill_slots(self, best: dict[int, float], u: Understanding) -> None:
         """A detected topic with a fact answer for the career is a candidate by itself.
