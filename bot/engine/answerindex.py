@@ -53,7 +53,7 @@ _LOWER = re.compile(r"\b[a-z][a-z]+\b")
 
 def name_words(texts: Iterable[str]) -> set[str]:
     """Words written like names in ``texts``: letters with digits ("Five9"), or capitalised
-    inside a sentence ("the Philippines", "issued by HDI") at least as often as written in
+    inside a sentence ("the Philippines", "issued by HDI") more often than written in
     lower case (so a Title Case label like "Burnout Risk" does not make "burnout" a name).
     Casefolded, unstemmed."""
     capital: dict[str, int] = {}
@@ -69,7 +69,7 @@ def name_words(texts: Iterable[str]) -> set[str]:
     return {
         w
         for w, n in capital.items()
-        if any(c.isdigit() for c in w) or (n >= lower.get(w, 0) and not w.isdigit())
+        if any(c.isdigit() for c in w) or (n > lower.get(w, 0) and not w.isdigit())
     }
 
 
@@ -121,12 +121,15 @@ class AnswerIndex:
         """Target -> share of the question's weight carried by rare stems of its answer."""
         uniq = list(dict.fromkeys(stems))
         weights = {s: self.weight(s) for s in uniq}
-        # Words the knowledge never uses ("anyone") neither help nor dilute here; the phrasing
-        # score already marks a question full of unknown words down.
-        total = sum(w for s, w in weights.items() if s in self.target_df)
+        # Words the knowledge never uses ("anyone") do not dilute a name's share of the
+        # question; but a question mostly of such words (gibberish around one word the typo
+        # corrector turned into a name) gets proportionally less.
+        known = [s for s in uniq if s in self.target_df]
+        total = sum(weights[s] for s in known)
         found: dict[int, float] = {}
         if total <= 0:
             return found
+        total /= len(known) / len(uniq)
         for s in uniq:
             targets = self.postings.get(s)
             if targets is None or len(targets) > RARE_MAX or not _informative(s):

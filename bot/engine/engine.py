@@ -515,7 +515,9 @@ class Engine:
     def _ask(self, question: str) -> Answer:
         u, ranked = self.rank(question)
         if u.out_of_scope is not None:
-            return self._decline(u, f"I don't have information about {u.out_of_scope}.")
+            return self._decline(
+                u, f"I don't have information about {self._about(u.out_of_scope)}."
+            )
         if (
             len(u.careers) >= 2
             and (u.topic is None or u.topic in SALARY_TOPICS)
@@ -550,6 +552,16 @@ class Engine:
                 topic=u.topic.value if u.topic else None,
             )
         return self._decline(u, "I couldn't match that to anything I know.")
+
+    def _about(self, named: str) -> str:
+        """How the decline names what was asked about: occupations in the plural ("nurses",
+        "police officers"), fields and other topics as written ("cybersecurity", "pizza")."""
+        if named in self.kb.synonyms.off_topic:
+            return named
+        last = named.split()[-1] if named.split() else named
+        if last.endswith(("s", "ing", "ity", "ics", "ism", "ce", "school", "care")):
+            return named
+        return _plural(named)
 
     def _decline(self, u: Understanding | None, reason: str) -> Answer:
         names = [ck.career.name for ck in self.kb.careers.values()]
