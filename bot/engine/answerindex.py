@@ -32,6 +32,74 @@ RARE_FULL = 3
 """A stem in at most this many targets' answers is fully rare (weight 1)."""
 RARE_MAX = 10
 """A stem in more targets' answers than this carries no answer evidence at all."""
+FILLER = frozenset(
+    {
+        "anyone",
+        "anybody",
+        "someone",
+        "somebody",
+        "anything",
+        "something",
+        "everyone",
+        "here",
+        "there",
+        "tell",
+        "know",
+        "need",
+        "want",
+        "use",
+        "using",
+        "used",
+        "say",
+        "said",
+        "give",
+        "explain",
+        "thing",
+        "stuff",
+        "way",
+        "much",
+        "many",
+        "lot",
+        "also",
+        "else",
+        "ever",
+        "even",
+        "still",
+        "yet",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "why",
+        "where",
+        "have",
+        "has",
+        "had",
+        "does",
+        "did",
+        "doing",
+        "done",
+        "out",
+        "up",
+        "into",
+        "onto",
+        "from",
+        "by",
+        "than",
+        "then",
+        "too",
+        "very",
+        "good",
+        "bad",
+        "best",
+        "better",
+    }
+)
+"""Everyday words that say nothing about *which* answer is wanted. They neither carry nor
+dilute answer-text evidence (the phrasing score still sees them). Stems, lower case."""
+NAME_WEIGHT = 2.0
+"""A name's weight in the question relative to an ordinary word of the same rarity."""
 PLAIN_WORD = 0.35
 """Weight of a rare ordinary word ("here", "patience") next to a name ("Five9", "HDI")."""
 
@@ -103,8 +171,10 @@ class AnswerIndex:
         # How many targets use a stem anywhere (a phrasing or the answer): the question-side
         # weight. Computed for every stem once, so asking costs dictionary look-ups only.
         self.target_df: dict[str, int] = {}
+        self.phrase_targets: dict[str, IntArray] = {}
         for s, docs in phrase_postings.items():
             in_phrasings = np.unique(doc_target[docs])
+            self.phrase_targets[s] = in_phrasings
             in_answers = self.postings.get(s)
             if in_answers is not None:
                 in_phrasings = np.union1d(in_phrasings, in_answers)
@@ -117,28 +187,46 @@ class AnswerIndex:
         """IDF of a stem over targets; an unknown stem weighs the most (it dilutes)."""
         return math.log(1.0 + self.n_targets / max(self.target_df.get(s, 0), 1))
 
+    def _says(self, t: int, s: str) -> bool:
+        """Whether target ``t`` uses stem ``s`` in its answer or one of its phrasings."""
+        for arr in (self.postings.get(s), self.phrase_targets.get(s)):
+            if arr is not None:
+                at = int(np.searchsorted(arr, t))
+                if at < len(arr) and int(arr[at]) == t:
+                    return True
+        return False
+
     def evidence(self, stems: Iterable[str]) -> dict[int, float]:
-        """Target -> share of the question's weight carried by rare stems of its answer."""
-        uniq = list(dict.fromkeys(stems))
-        weights = {s: self.weight(s) for s in uniq}
-        # Words the knowledge never uses ("anyone") do not dilute a name's share of the
-        # question; but a question mostly of such words (gibberish around one word the typo
-        # corrector turned into a name) gets proportionally less.
+        """Target -> share of the question's weight carried by rare stems of its answer,
+        scaled down by the share of the question the target does not speak about at all
+        ("the population of India": India is in an answer, population is not)."""
+        all_stems = list(dict.fromkeys(stems))
+        uniq = [s for s in all_stems if s not in FILLER]
+        # A name is what a question naming one is about ("tell me about LinkedIn").
+        weights = {s: self.weight(s) * (NAME_WEIGHT if s in self.names else 1.0) for s in uniq}
+        # Words the knowledge never uses do not dilute a name's share of the question; but a
+        # question mostly of such words (gibberish around one word the typo corrector turned
+        # into a name) gets proportionally less.
         known = [s for s in uniq if s in self.target_df]
         total = sum(weights[s] for s in known)
         found: dict[int, float] = {}
         if total <= 0:
             return found
-        total /= len(known) / len(uniq)
-        for s in uniq:
+        known_share = (len(known) + len(all_stems) - len(uniq)) / len(all_stems)
+        for s in known:
             targets = self.postings.get(s)
             if targets is None or len(targets) > RARE_MAX or not _informative(s):
                 continue
-            share = rarity(len(targets)) * weights[s] / total
+            share = rarity(len(targets)) * weights[s] / total * known_share
             if s not in self.names:
                 if s in self.phrased:
                     continue  # the phrasing score already weighs it where it belongs
                 share *= PLAIN_WORD
             for t in targets.tolist():
                 found[t] = found.get(t, 0.0) + share
+        # Words the knowledge never uses count as not spoken about ("restaurants").
+        unknown = sum(self.weight(s) for s in uniq if s not in self.target_df)
+        for t in found:
+            covered = sum(weights[s] for s in known if self._says(t, s)) / (total + unknown)
+            found[t] *= covered * covered
         return found

@@ -88,6 +88,17 @@ def test_a_rare_name_in_one_answer_is_evidence_for_that_target_only() -> None:
     assert ev[0] == pytest.approx(1.0)
 
 
+def test_a_name_asked_with_words_the_answer_never_says_is_weak_evidence() -> None:
+    index = _index()
+    alone = index.evidence([stem("genesys")])[0]
+    # "the population of Genesys": the answer names Genesys but says nothing of population
+    # (unknown) nor of typing (another target's word).
+    for other in ("population", "typing"):
+        assert index.evidence([stem("genesys"), other]).get(0, 0.0) < 0.5 * alone
+    # Everyday filler around the name changes nothing.
+    assert index.evidence(["anyone", "here", "use", stem("genesys")])[0] == pytest.approx(alone)
+
+
 def test_words_in_many_answers_or_in_phrasings_give_no_answer_evidence() -> None:
     index = _index()
     assert index.evidence(["salary"]) == {}  # in every answer
