@@ -5,9 +5,14 @@ index (word stem -> documents). Fact topics become *virtual entries* ("fact.<top
 with generated phrasings, so "receptionist salary" ranks like any curated entry but is
 answered from structured facts.
 
+Each target's answer text (a Q&A answer; a fact answer's items, issuers and figures) goes in
+a second index (bot/engine/answerindex.py): a question naming something only an answer says
+("Five9", "HDI", "the Philippines") finds that answer although no phrasing contains it.
+
 Ask time: normalise, detect career/level/topic/out-of-scope, preselect candidates from the
-index by IDF weight (numpy, no Python loop over entries), score the few candidates with
-rapidfuzz ``cdist``, fold in the detectors, take one confidence in [0, 1].
+index by IDF weight (numpy, no Python loop over entries), add the targets whose answers hold
+the question's rare words, score the few candidates with rapidfuzz ``cdist``, fold in the
+detectors and the answer-text evidence, take one confidence in [0, 1].
 """
 
 from __future__ import annotations
