@@ -17,6 +17,11 @@ COMMANDS: dict[str, str] = {
     "ask": "bot.cli.ask",
     "check": "bot.cli.check",
     "schema": "bot.cli.schema",
+    "run": "bot.cli.run",
+    "health": "bot.cli.health",
+    "stats": "bot.cli.stats",
+    "gaps": "bot.cli.gaps",
+    "sync": "bot.cli.sync",
 }
 
 

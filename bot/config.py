@@ -7,10 +7,15 @@ Nothing here is built at import time.
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic.fields import FieldInfo
 
 
 class _Section(BaseModel):
@@ -49,3 +54,233 @@ class Settings(_Section):
     shard_count: int | Literal["auto"] = 1
     shard_ids: list[int] | None = None
     token: SecretStr | None = Field(default=None, exclude=True, repr=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Loading: file + environment -> Settings, with one-line errors that say where the problem is.
+# --------------------------------------------------------------------------------------------
+
+ENV_PREFIX = "CAREERBOT_"
+TOKEN_ENV = "DISCORD_TOKEN"  # noqa: S105 - a variable name, not a secret
+CONFIG_ENV = "CAREERBOT_CONFIG"
+DEFAULT_CONFIG = Path("config.yaml")
+# CAREERBOT_* variables that are not settings (config path, test switches).
+_NOT_SETTINGS = frozenset({"CONFIG", "SOAK"})
+
+KeyPath = tuple[str | int, ...]
+
+
+class ConfigError(Exception):
+    """The configuration is invalid. ``str(error)`` is one line: ``where: key.path: problem``."""
+
+
+def config_path(cli_path: Path | None, environ: Mapping[str, str]) -> Path | None:
+    """The file to read: ``--config``, else ``$CAREERBOT_CONFIG``, else ``config.yaml`` if any."""
+    if cli_path is not None:
+        return cli_path
+    if environ.get(CONFIG_ENV):
+        return Path(environ[CONFIG_ENV])
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
+
+
+def format_key(path: KeyPath) -> str:
+    """``("engine", "answer_threshold")`` -> ``engine.answer_threshold``; list items as ``[i]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out or "(top level)"
+
+
+def _key_lines(node: yaml.Node | None, prefix: KeyPath = ()) -> dict[KeyPath, int]:
+    """Every key path in a composed YAML document -> its 1-based line (the key's line)."""
+    lines: dict[KeyPath, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = (*prefix, str(key_node.value))
+            lines[key] = key_node.start_mark.line + 1
+            lines.update(_key_lines(value_node, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*prefix, i)] = item.start_mark.line + 1
+            lines.update(_key_lines(item, (*prefix, i)))
+    return lines
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{line}: invalid YAML: {exc.problem or exc.context}") from None
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: the file must be a mapping of settings (key: value)")
+    return data, _key_lines(node)
+
+
+def _field_for(path: Sequence[str]) -> FieldInfo | None:
+    """The pydantic field a key path names, or None if there is no such setting."""
+    model: type[BaseModel] = Settings
+    info: FieldInfo | None = None
+    for i, part in enumerate(path):
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        if i < len(path) - 1:
+            ann = info.annotation
+            if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+                return None
+            model = ann
+    return info
+
+
+def _is_list(info: FieldInfo) -> bool:
+    ann = info.annotation
+    if get_origin(ann) is list:
+        return True
+    return any(get_origin(arg) is list for arg in get_args(ann))
+
+
+def _env_value(raw: str, info: FieldInfo) -> Any:
+    """Environment text -> a value pydantic can validate: JSON, comma lists, empty = None."""
+    text = raw.strip()
+    if text.startswith(("[", "{")):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return raw
+    if _is_list(info):
+        return [item.strip() for item in text.split(",") if item.strip()]
+    if text == "" and not info.is_required() and info.default is None:
+        return None
+    return raw
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[KeyPath, tuple[str, Any]]:
+    """``CAREERBOT_ENGINE__ANSWER_THRESHOLD=0.8`` -> ``{("engine", "answer_threshold"): ...}``."""
+    found: dict[KeyPath, tuple[str, Any]] = {}
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX) or name[len(ENV_PREFIX) :] in _NOT_SETTINGS:
+            continue
+        path = tuple(part.lower() for part in name[len(ENV_PREFIX) :].split("__"))
+        if path == ("token",):
+            raise ConfigError(f"{name}: the token is read only from {TOKEN_ENV}")
+        info = _field_for(path)
+        if info is None:
+            raise ConfigError(f"{name}: {format_key(path)}: no such setting")
+        found[path] = (name, _env_value(environ[name], info))
+    return found
+
+
+def _set(data: dict[str, Any], path: KeyPath, value: Any) -> None:
+    node = data
+    for part in path[:-1]:
+        child = node.get(str(part))
+        if not isinstance(child, dict):
+            child = {}
+            node[str(part)] = child
+        node = child
+    node[str(path[-1])] = value
+
+
+def _where_of(
+    loc: KeyPath,
+    source: str | None,
+    lines: dict[KeyPath, int],
+    env: dict[KeyPath, tuple[str, Any]],
+) -> tuple[str, KeyPath]:
+    """Where an error at pydantic ``loc`` comes from: ``file:line`` or the variable's name."""
+    # pydantic appends union-member tags ("int", "literal['auto']") to loc: keep the real keys.
+    known = set(lines) | set(env)
+    path = loc
+    while path and path not in known and not any(k[: len(path)] == path for k in known):
+        path = path[:-1]
+    key = path or loc
+    for n in range(len(key), 0, -1):
+        if key[:n] in env:
+            return env[key[:n]][0], key
+    for n in range(len(key), 0, -1):
+        if key[:n] in lines and source is not None:
+            return f"{source}:{lines[key[:n]]}", key
+    return source or "settings", key
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read ``path`` (None: built-in defaults), apply ``CAREERBOT_*`` overrides, validate.
+
+    The token comes only from ``DISCORD_TOKEN``. Raises :class:`ConfigError` with a one-line
+    message such as ``config.yaml:7: engine.answer_threshold: Input should be ...``.
+    """
+    environ = os.environ if environ is None else environ
+    data: dict[str, Any] = {}
+    lines: dict[KeyPath, int] = {}
+    source = str(path) if path is not None else None
+    if path is not None:
+        data, lines = _read_file(path)
+        if "token" in data:
+            raise ConfigError(
+                f"{source}:{lines[('token',)]}: token: never put the token in a file; "
+                f"set the {TOKEN_ENV} environment variable"
+            )
+    env = _env_overrides(environ)
+    for key, (_, value) in env.items():
+        _set(data, key, value)
+    if isinstance(data.get("log_level"), str):
+        data["log_level"] = data["log_level"].upper()
+    token = environ.get(TOKEN_ENV, "").strip()
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        where, key = _where_of(tuple(first["loc"]), source, lines, env)
+        messages = [first["msg"]]
+        for err in errors[1:]:  # the other members of a union, for the same key
+            if _where_of(tuple(err["loc"]), source, lines, env)[1] == key:
+                messages.append(err["msg"])
+        raise ConfigError(f"{where}: {format_key(key)}: {' or '.join(messages)}") from None
+    for key, message in _cross_checks(settings):
+        where, key = _where_of(key, source, lines, env)
+        raise ConfigError(f"{where}: {format_key(key)}: {message}")
+    if token:
+        settings = settings.model_copy(update={"token": SecretStr(token)})
+    return settings
+
+
+def _cross_checks(settings: Settings) -> list[tuple[KeyPath, str]]:
+    """Rules between settings that one field's type cannot express."""
+    problems: list[tuple[KeyPath, str]] = []
+    engine = settings.engine
+    if engine.unsure_threshold > engine.answer_threshold:
+        problems.append(
+            (
+                ("engine", "unsure_threshold"),
+                f"must not be above engine.answer_threshold ({engine.answer_threshold:g})",
+            )
+        )
+    if settings.shard_ids is not None:
+        if not isinstance(settings.shard_count, int):
+            problems.append((("shard_ids",), "needs a numeric shard_count, not 'auto'"))
+        elif bad := [i for i in settings.shard_ids if not 0 <= i < settings.shard_count]:
+            problems.append(
+                (
+                    ("shard_ids",),
+                    f"{bad[0]} is not a shard of shard_count {settings.shard_count} "
+                    f"(0 to {settings.shard_count - 1})",
+                )
+            )
+    if isinstance(settings.shard_count, int) and settings.shard_count < 1:
+        problems.append((("shard_count",), "must be at least 1 (or 'auto')"))
+    return problems

@@ -1,0 +1,365 @@
+"""The Discord bot: ``create_bot(settings)`` builds it, ``start_bot(settings)`` runs it.
+
+Nothing is built at import time (no token needed to import). ``setup_hook`` opens the store,
+loads the knowledge, builds the engine, registers the persistent buttons and loads the cogs.
+Commands are never synced at start, except to ``settings.sync_on_start_guild`` when set:
+use ``python -m bot sync`` (or ``/kb sync``) to publish them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs._ask_logic import Cooldown
+from bot.config import Settings
+from bot.engine import Engine, EngineSettings
+from bot.knowledge.base import KnowledgeBase, KnowledgeError
+from bot.store import Store
+
+log = logging.getLogger("bot.app")
+
+HEARTBEAT_SECONDS = 30.0
+COGS = ("bot.cogs.ask", "bot.cogs.facts", "bot.cogs.moderation")
+
+
+class NotModerator(app_commands.CheckFailure):
+    """The member has neither Manage Server nor a moderator role."""
+
+
+class NotOwner(app_commands.CheckFailure):
+    """Only the bot's owner(s) may do this."""
+
+
+class OnCooldown(app_commands.CheckFailure):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry after {retry_after:.0f}s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What a knowledge reload did. On failure the previous engine keeps serving."""
+
+    ok: bool
+    before: dict[str, int] = field(default_factory=dict)
+    after: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def counts_of(kb: KnowledgeBase) -> dict[str, int]:
+    c = kb.counts()
+    return {"careers": c.careers, "entries": c.entries, "sources": c.sources, "figures": c.figures}
+
+
+def engine_settings(settings: Settings) -> EngineSettings:
+    return EngineSettings(
+        default_career=settings.default_career,
+        answer_threshold=settings.engine.answer_threshold,
+        unsure_threshold=settings.engine.unsure_threshold,
+    )
+
+
+def build_engine(settings: Settings) -> Engine:
+    """Load and validate the knowledge, then build a complete engine (blocking: use a thread)."""
+    from bot.knowledge.loader import load_knowledge
+
+    return Engine(load_knowledge(settings.knowledge_path), engine_settings(settings))
+
+
+def problems_of(exc: BaseException) -> list[str]:
+    if isinstance(exc, KnowledgeError):
+        return [str(p) for p in exc.problems] or [str(exc)]
+    return [f"{type(exc).__name__}: {exc}"]
+
+
+def error_message(error: BaseException) -> str:
+    """The friendly text a member sees for a failed command (never a traceback)."""
+    if isinstance(error, NotModerator):
+        return "Only moderators (Manage Server or a moderator role) can use this command."
+    if isinstance(error, NotOwner):
+        return "Only the bot's owner can use this command."
+    if isinstance(error, OnCooldown):
+        return f"You're asking quickly — please try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little — try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return "Sorry, something went wrong while answering. The moderators can see the details."
+
+
+class CareerTree(app_commands.CommandTree[Any]):
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
+    ) -> None:
+        if isinstance(error, app_commands.CheckFailure):
+            log.info(
+                "check failed for /%s: %s",
+                interaction.command.qualified_name if interaction.command else "?",
+                type(error).__name__,
+            )
+        else:
+            log.error(
+                "command /%s failed",
+                interaction.command.qualified_name if interaction.command else "?",
+                exc_info=error,
+            )
+        await send_ephemeral(interaction, error_message(error))
+
+
+async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
+    """Answer with an ephemeral message whether or not the interaction was responded to."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error", exc_info=True)
+
+
+class CareerBot(commands.Bot):
+    """careerbot. ``engine`` is replaced as a whole on reload, never mutated."""
+
+    def __init__(self, settings: Settings, **options: Any) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = settings.message_content.enabled
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=CareerTree,
+            **options,
+        )
+        self.settings = settings
+        self.cooldown = Cooldown(settings.cooldown.rate, settings.cooldown.per_seconds)
+        self.heartbeat_interval = HEARTBEAT_SECONDS
+        self._engine: Engine | None = None
+        self._store: Store | None = None
+        self._reload_lock = asyncio.Lock()
+        self._connected = False
+        self._tasks: list[asyncio.Task[None]] = []
+        self._pending: set[asyncio.Task[None]] = set()
+        self.commands_only = False
+        """True for ``python -m bot sync``: setup_hook only registers the commands."""
+
+    # ------------------------------------------------------------------ state
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("the engine is built in setup_hook")
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the store is opened in setup_hook")
+        return self._store
+
+    # ------------------------------------------------------------------ lifecycle
+    async def setup_hook(self) -> None:
+        from bot.cogs.ask import AskButton, VoteButton
+        from bot.store.sqlite import SqliteStore
+
+        if self.commands_only:
+            for cog in COGS:
+                await self.load_extension(cog)
+            return
+        self._store = await SqliteStore.open(self.settings.database_path)
+        try:
+            self.engine = await asyncio.to_thread(build_engine, self.settings)
+        except Exception as exc:
+            log.error(
+                "cannot start: the knowledge in %s has problems:\n  %s",
+                self.settings.knowledge_path,
+                "\n  ".join(problems_of(exc)),
+            )
+            raise
+        log.info("knowledge loaded: %s", self.engine.kb.counts().summary())
+        self.add_dynamic_items(AskButton, VoteButton)
+        for cog in COGS:
+            await self.load_extension(cog)
+        if self.settings.sync_on_start_guild is not None:
+            guild = discord.Object(id=self.settings.sync_on_start_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), guild.id)
+        self._tasks.append(asyncio.create_task(self._heartbeat(), name="careerbot-heartbeat"))
+        if self.settings.watch_knowledge:
+            self._tasks.append(asyncio.create_task(self._watch(), name="careerbot-watch"))
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        try:
+            await super().close()
+        finally:
+            if self._pending:  # questions still being written
+                await asyncio.gather(*self._pending, return_exceptions=True)
+            if self._store is not None:
+                store, self._store = self._store, None
+                await store.close()
+
+    async def on_connect(self) -> None:
+        self._connected = True
+
+    async def on_resumed(self) -> None:
+        self._connected = True
+
+    async def on_disconnect(self) -> None:
+        self._connected = False
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: questions are handled by the ask cog's listener."""
+        return None
+
+    async def on_ready(self) -> None:
+        self._connected = True
+        log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+
+    # ------------------------------------------------------------------ knowledge
+    async def reload_knowledge(self) -> ReloadResult:
+        """Validate and load the knowledge; swap the engine only if all of it is good."""
+        async with self._reload_lock:
+            before = counts_of(self.engine.kb)
+            try:
+                new = await asyncio.to_thread(build_engine, self.settings)
+            except Exception as exc:
+                problems = problems_of(exc)
+                log.warning("knowledge reload refused: %d problem(s)", len(problems))
+                return ReloadResult(False, before, before, problems)
+            self.engine = new  # one assignment: every caller sees the old or the new engine
+            after = counts_of(new.kb)
+            log.info("knowledge reloaded: %s", new.kb.counts().summary())
+            return ReloadResult(True, before, after)
+
+    async def check_knowledge(self) -> ReloadResult:
+        """Validate the knowledge files without serving them."""
+        before = counts_of(self.engine.kb)
+        try:
+            new = await asyncio.to_thread(build_engine, self.settings)
+        except Exception as exc:
+            return ReloadResult(False, before, before, problems_of(exc))
+        return ReloadResult(True, before, counts_of(new.kb))
+
+    # ------------------------------------------------------------------ tasks
+    async def _heartbeat(self) -> None:
+        path = self.settings.heartbeat_path
+        await self.wait_until_ready()  # first beat as soon as the gateway is ready
+        while not self.is_closed():
+            if self._connected and self.is_ready():
+                try:
+                    await asyncio.to_thread(write_heartbeat, path, time.time())
+                except OSError:
+                    log.warning("could not write the heartbeat to %s", path, exc_info=True)
+            await asyncio.sleep(self.heartbeat_interval)
+
+    async def _watch(self) -> None:
+        from watchfiles import awatch
+
+        async for changes in awatch(self.settings.knowledge_path):
+            log.info("knowledge files changed (%d), reloading", len(changes))
+            result = await self.reload_knowledge()
+            if result.ok:
+                log.info("watch reload ok: %s", result.after)
+            else:
+                log.warning("watch reload kept the last good knowledge: %s", result.problems[:5])
+
+    # ------------------------------------------------------------------ asking
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run bookkeeping (storing a question) off the reply's critical path.
+
+        The task is kept until done (no silent garbage collection) and awaited by ``close``.
+        """
+        task = asyncio.create_task(coro)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    def check_cooldown(self, user_id: int) -> float:
+        """0.0 if the user may ask now, else seconds to wait."""
+        return self.cooldown.hit(user_id, time.monotonic())
+
+    def should_notify_cooldown(self, user_id: int) -> bool:
+        return self.cooldown.should_notify(user_id, time.monotonic())
+
+    def reply_mentions(self, asker: discord.abc.Snowflake) -> discord.AllowedMentions:
+        """Replies ping their asker only when configured; never everyone or roles."""
+        if self.settings.ping_asker:
+            return discord.AllowedMentions(
+                everyone=False, roles=False, users=[asker], replied_user=True
+            )
+        return discord.AllowedMentions.none()
+
+    async def is_bot_owner(self, user: discord.abc.User) -> bool:
+        return user.id in self.settings.owner_ids or await self.is_owner(user)
+
+
+def write_heartbeat(path: Path, now: float) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(f"{int(now)}\n", encoding="ascii")
+    tmp.replace(path)
+
+
+class ShardedCareerBot(CareerBot, commands.AutoShardedBot):
+    """careerbot over several gateway shards (``shard_count`` ≠ 1)."""
+
+
+def create_bot(settings: Settings) -> CareerBot:
+    """Build (but do not start) the bot; the sharded class when ``shard_count`` ≠ 1."""
+    if settings.shard_count == 1:
+        return CareerBot(settings)
+    count = None if settings.shard_count == "auto" else settings.shard_count
+    return ShardedCareerBot(settings, shard_count=count, shard_ids=settings.shard_ids)
+
+
+async def start_bot(settings: Settings) -> None:
+    """Log in with ``settings.token`` and run until closed; everything is closed after."""
+    if settings.token is None:
+        raise RuntimeError("DISCORD_TOKEN is not set")
+    bot = create_bot(settings)
+    loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+
+    def stop(signame: str) -> None:
+        log.info("%s received: closing", signame)
+        if not closing:
+            closing.append(loop.create_task(bot.close()))
+
+    handled: list[signal.Signals] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop, sig.name)
+            handled.append(sig)
+        except (NotImplementedError, RuntimeError):  # not the main thread / not POSIX
+            pass
+    try:
+        async with bot:
+            await bot.start(settings.token.get_secret_value())
+        for task in closing:
+            await task
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)

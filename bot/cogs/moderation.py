@@ -1,0 +1,179 @@
+"""/kb: moderators reload and check the knowledge, read stats and gaps, inspect entries."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs._ask_logic import choice_text, describe_counts, fit_lines, is_moderator
+from bot.render import clip, to_embed
+
+if TYPE_CHECKING:
+    from bot.app import CareerBot
+
+log = logging.getLogger("bot.moderation")
+
+Interaction = discord.Interaction[Any]
+MESSAGE_ROOM = 1900  # a 2,000-character message, minus our own wording
+
+
+def _bot(interaction: Interaction) -> CareerBot:
+    return cast("CareerBot", interaction.client)
+
+
+def member_is_moderator(interaction: Interaction) -> bool:
+    user = interaction.user
+    if not isinstance(user, discord.Member):
+        return False
+    manage = user.guild_permissions.manage_guild or interaction.permissions.manage_guild
+    return is_moderator(
+        manage, (r.id for r in user.roles), _bot(interaction).settings.moderator_role_ids
+    )
+
+
+async def moderator_check(interaction: Interaction) -> bool:
+    from bot.app import NotModerator
+
+    if not member_is_moderator(interaction):
+        raise NotModerator
+    return True
+
+
+async def owner_check(interaction: Interaction) -> bool:
+    from bot.app import NotOwner
+
+    if not await _bot(interaction).is_bot_owner(interaction.user):
+        raise NotOwner
+    return True
+
+
+class Moderation(commands.Cog):
+    kb = app_commands.Group(
+        name="kb",
+        description="Moderators: manage the knowledge base",
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+
+    def __init__(self, bot: CareerBot) -> None:
+        self.bot = bot
+
+    @kb.command(name="reload", description="Validate the knowledge files and serve them if valid")
+    @app_commands.check(moderator_check)
+    async def reload(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.bot.reload_knowledge()
+        log.info("kb reload by moderator: ok=%s", result.ok)
+        if result.ok:
+            text = "✅ Knowledge reloaded: " + describe_counts(result.before, result.after)
+        else:
+            head = (
+                f"❌ Not reloaded — still serving the last good knowledge. "
+                f"{len(result.problems)} problem(s):\n"
+            )
+            text = head + "```\n" + fit_lines(result.problems, MESSAGE_ROOM - len(head)) + "\n```"
+        await interaction.followup.send(clip(text, 2000), ephemeral=True)
+
+    @kb.command(name="check", description="Validate the knowledge files without serving them")
+    @app_commands.check(moderator_check)
+    async def check(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.bot.check_knowledge()
+        if result.ok:
+            text = "✅ The knowledge files are valid: " + describe_counts(
+                result.before, result.after
+            )
+        else:
+            head = f"❌ {len(result.problems)} problem(s):\n"
+            text = head + "```\n" + fit_lines(result.problems, MESSAGE_ROOM - len(head)) + "\n```"
+        await interaction.followup.send(clip(text, 2000), ephemeral=True)
+
+    @kb.command(name="stats", description="Top questions, answer rate and votes per entry")
+    @app_commands.check(moderator_check)
+    async def stats(self, interaction: Interaction) -> None:
+        stats = await self.bot.store.stats(limit=10)
+        lines = [
+            f"**{stats.total}** questions · answer rate **{stats.answer_rate:.0%}** "
+            f"({stats.answered} answered, {stats.unsure} unsure, {stats.declined} declined)",
+            "",
+            "**Top entries**",
+        ]
+        entries = self.bot.engine.kb.entries
+        lines += [
+            f"{e.count}× `{e.entry_id}`"
+            + (f" — {entries[e.entry_id].question}" if e.entry_id in entries else "")
+            for e in stats.top_entries
+        ] or ["(none yet)"]
+        lines += ["", "**Votes**"]
+        lines += [f"👍 {v.up} 👎 {v.down} `{v.entry_id}`" for v in stats.votes] or ["(none yet)"]
+        await interaction.response.send_message(fit_lines(lines, 2000), ephemeral=True)
+
+    @kb.command(name="gaps", description="Questions the bot could not answer, most asked first")
+    @app_commands.check(moderator_check)
+    async def gaps(self, interaction: Interaction) -> None:
+        gaps = await self.bot.store.gaps(limit=25)
+        if not gaps:
+            await interaction.response.send_message("No unanswered questions yet.", ephemeral=True)
+            return
+        lines = ["**Unanswered questions** (count · example)"]
+        lines += [f"{g.count}× {clip(g.example, 150)}" for g in gaps]
+        await interaction.response.send_message(fit_lines(lines, 2000), ephemeral=True)
+
+    @kb.command(name="entry", description="Show one entry, where it is written and its sources")
+    @app_commands.describe(id="Entry id (autocompleted)")
+    @app_commands.check(moderator_check)
+    async def entry(self, interaction: Interaction, id: str) -> None:
+        engine = self.bot.engine
+        answer = engine.answer_entry(id)
+        if answer is None:
+            await interaction.response.send_message(
+                f"No entry `{clip(id, 100)}` — pick one from the suggestions.", ephemeral=True
+            )
+            return
+        embed = to_embed(answer)
+        where = engine.kb.locations.get(id)
+        source_ids = ", ".join(s.id for s in answer.sources) or "none"
+        info = f"`{id}` · {where or 'location unknown'} · sources: {source_ids}"
+        await interaction.response.send_message(
+            clip(info, 2000), embed=discord.Embed.from_dict(embed), ephemeral=True
+        )
+
+    @entry.autocomplete("id")
+    async def entry_complete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.strip().lower()
+        ids = [i for i in self.bot.engine.kb.entries if needle in i][:25]
+        return [app_commands.Choice(name=choice_text(i), value=i) for i in ids]
+
+    @kb.command(
+        name="sync", description="Owner: publish the slash commands (globally or to a guild)"
+    )
+    @app_commands.describe(guild_id="Sync to this server only (copies the global commands)")
+    @app_commands.check(moderator_check)
+    @app_commands.check(owner_check)
+    async def sync(self, interaction: Interaction, guild_id: str | None = None) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if guild_id:
+            if not guild_id.isdigit():
+                await interaction.followup.send("guild_id must be a number.", ephemeral=True)
+                return
+            guild = discord.Object(id=int(guild_id))
+            self.bot.tree.copy_global_to(guild=guild)
+            synced = await self.bot.tree.sync(guild=guild)
+            where = f"server {guild_id}"
+        else:
+            synced = await self.bot.tree.sync()
+            where = "all servers (global; may take a while to appear)"
+        log.info("synced %d commands to %s", len(synced), where)
+        await interaction.followup.send(
+            f"Synced {len(synced)} commands to {where}.", ephemeral=True
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Moderation(cast("CareerBot", bot)))

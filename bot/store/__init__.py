@@ -1,0 +1,91 @@
+"""Where questions and votes are kept. ``Store`` is the interface; ``sqlite`` one backend.
+
+A PostgreSQL backend would be a new module implementing the same ``Store`` protocol.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+
+class Vote(StrEnum):
+    UP = "up"
+    DOWN = "down"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    """One question asked, as stored. ``user_hash`` is a salted hash, never the raw id."""
+
+    text: str
+    normalised: str
+    outcome: str
+    entry_id: str | None
+    score: float
+    latency_ms: float
+    guild_id: int | None
+    channel_id: int | None
+    user_hash: str
+    via: str = "slash"
+    asked_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class EntryCount:
+    entry_id: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntryVotes:
+    entry_id: str
+    up: int
+    down: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    total: int
+    answered: int
+    unsure: int
+    declined: int
+    top_entries: list[EntryCount] = field(default_factory=list)
+    votes: list[EntryVotes] = field(default_factory=list)
+
+    @property
+    def answer_rate(self) -> float:
+        return self.answered / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Unanswered questions sharing one normalised form."""
+
+    normalised: str
+    count: int
+    example: str
+    last_asked: float
+
+
+class Store(Protocol):
+    def hash_user(self, user_id: int) -> str: ...
+
+    async def log_question(self, record: QuestionRecord) -> None: ...
+
+    async def record_vote(self, message_id: int, user_hash: str, entry_id: str, vote: Vote) -> bool:
+        """Store the user's vote on one answer message; True if it is new or changed."""
+        ...
+
+    async def stats(self, limit: int = 10) -> Stats: ...
+
+    async def gaps(self, limit: int = 20) -> list[Gap]: ...
+
+    async def close(self) -> None: ...
+
+
+def salted_hash(salt: str, user_id: int) -> str:
+    """sha256(salt + id): lets us count distinct askers without keeping who they are."""
+    return hashlib.sha256(f"{salt}:{user_id}".encode()).hexdigest()

@@ -1,0 +1,188 @@
+"""SQLite backend of ``Store`` (aiosqlite, WAL). Schema versioned by ``PRAGMA user_version``."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+from typing import Final
+
+import aiosqlite
+
+from bot.store import EntryCount, EntryVotes, Gap, QuestionRecord, Stats, Vote, salted_hash
+
+MIGRATIONS: Final[tuple[str, ...]] = (
+    # 1: questions, votes, and the salt for user hashes
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        asked_at REAL NOT NULL,
+        guild_id INTEGER,
+        channel_id INTEGER,
+        user_hash TEXT NOT NULL,
+        via TEXT NOT NULL,
+        text TEXT NOT NULL,
+        normalised TEXT NOT NULL,
+        entry_id TEXT,
+        score REAL NOT NULL,
+        outcome TEXT NOT NULL,
+        latency_ms REAL NOT NULL
+    );
+    CREATE INDEX questions_outcome_normalised ON questions (outcome, normalised);
+    CREATE INDEX questions_entry ON questions (entry_id);
+    CREATE TABLE votes (
+        message_id INTEGER NOT NULL,
+        user_hash TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+        voted_at REAL NOT NULL,
+        PRIMARY KEY (message_id, user_hash)
+    );
+    CREATE INDEX votes_entry ON votes (entry_id);
+    """,
+)
+"""Numbered migrations: index i brings the schema from version i to i + 1. Append only."""
+
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+class SqliteStore:
+    """Open with ``await SqliteStore.open(path)``; always ``await store.close()``."""
+
+    def __init__(self, db: aiosqlite.Connection, salt: str) -> None:
+        self._db = db
+        self._salt = salt
+
+    @classmethod
+    async def open(cls, path: Path | str) -> SqliteStore:
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path)
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await migrate(db)
+            salt = await _salt(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, salt)
+
+    def hash_user(self, user_id: int) -> str:
+        return salted_hash(self._salt, user_id)
+
+    async def log_question(self, record: QuestionRecord) -> None:
+        await self._db.execute(
+            "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, via, text,"
+            " normalised, entry_id, score, outcome, latency_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.asked_at or time.time(),
+                record.guild_id,
+                record.channel_id,
+                record.user_hash,
+                record.via,
+                record.text,
+                record.normalised,
+                record.entry_id,
+                record.score,
+                record.outcome,
+                record.latency_ms,
+            ),
+        )
+        await self._db.commit()
+
+    async def record_vote(self, message_id: int, user_hash: str, entry_id: str, vote: Vote) -> bool:
+        async with self._db.execute(
+            "SELECT vote FROM votes WHERE message_id = ? AND user_hash = ?",
+            (message_id, user_hash),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is not None and row[0] == vote.value:
+            return False
+        await self._db.execute(
+            "INSERT INTO votes (message_id, user_hash, entry_id, vote, voted_at)"
+            " VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (message_id, user_hash) DO UPDATE SET"
+            " vote = excluded.vote, entry_id = excluded.entry_id, voted_at = excluded.voted_at",
+            (message_id, user_hash, entry_id, vote.value, time.time()),
+        )
+        await self._db.commit()
+        return True
+
+    async def stats(self, limit: int = 10) -> Stats:
+        counts: dict[str, int] = {}
+        async with self._db.execute(
+            "SELECT outcome, COUNT(*) FROM questions GROUP BY outcome"
+        ) as cur:
+            async for outcome, n in cur:
+                counts[str(outcome)] = int(n)
+        async with self._db.execute(
+            "SELECT entry_id, COUNT(*) AS n FROM questions"
+            " WHERE outcome = 'answer' AND entry_id IS NOT NULL"
+            " GROUP BY entry_id ORDER BY n DESC, entry_id LIMIT ?",
+            (limit,),
+        ) as cur:
+            top = [EntryCount(str(e), int(n)) async for e, n in cur]
+        async with self._db.execute(
+            "SELECT entry_id, SUM(vote = 'up') AS up, SUM(vote = 'down') AS down FROM votes"
+            " GROUP BY entry_id ORDER BY up + down DESC, entry_id LIMIT ?",
+            (limit,),
+        ) as cur:
+            votes = [EntryVotes(str(e), int(u), int(d)) async for e, u, d in cur]
+        return Stats(
+            total=sum(counts.values()),
+            answered=counts.get("answer", 0),
+            unsure=counts.get("unsure", 0),
+            declined=counts.get("decline", 0),
+            top_entries=top,
+            votes=votes,
+        )
+
+    async def gaps(self, limit: int = 20) -> list[Gap]:
+        # SQLite returns the bare column from the row holding MAX(): the latest example.
+        async with self._db.execute(
+            "SELECT normalised, COUNT(*) AS n, text, MAX(asked_at) FROM questions"
+            " WHERE outcome != 'answer' AND normalised != ''"
+            " GROUP BY normalised ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?",
+            (limit,),
+        ) as cur:
+            return [Gap(str(k), int(n), str(t), float(at)) async for k, n, t, at in cur]
+
+    async def close(self) -> None:
+        await self._db.close()
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Apply every migration newer than the file's ``user_version``; return the new version."""
+    version = await schema_version(db)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {version} is newer than this bot ({SCHEMA_VERSION})"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        # executescript commits first; each migration + its version bump is one transaction.
+        await db.executescript(
+            f"BEGIN; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
+        )
+    return SCHEMA_VERSION
+
+
+async def _salt(db: aiosqlite.Connection) -> str:
+    async with db.execute("SELECT value FROM meta WHERE key = 'user_salt'") as cur:
+        row = await cur.fetchone()
+    if row is not None:
+        return str(row[0])
+    salt = secrets.token_hex(16)
+    await db.execute("INSERT INTO meta (key, value) VALUES ('user_salt', ?)", (salt,))
+    await db.commit()
+    return salt

@@ -1,0 +1,137 @@
+"""The SQLite store against a real database file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.store import QuestionRecord, Vote
+from bot.store.sqlite import SCHEMA_VERSION, SqliteStore
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    s = await SqliteStore.open(tmp_path / "nested" / "dir" / "bot.sqlite3")
+    yield s
+    await s.close()
+
+
+def record(
+    store: SqliteStore, text: str, outcome: str, entry: str | None = None, user: int = 1
+) -> QuestionRecord:
+    return QuestionRecord(
+        text=text,
+        normalised=" ".join(text.lower().replace("?", "").split()),
+        outcome=outcome,
+        entry_id=entry,
+        score=0.5,
+        latency_ms=3.2,
+        guild_id=10,
+        channel_id=20,
+        user_hash=store.hash_user(user),
+    )
+
+
+async def test_new_file_is_migrated_from_zero_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b.sqlite3"
+    store = await SqliteStore.open(path)
+    await store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 1
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"questions", "votes", "meta"} <= tables
+
+
+async def test_reopening_keeps_data_and_salt(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    first = await SqliteStore.open(path)
+    h = first.hash_user(42)
+    await first.log_question(record(first, "What is pay?", "answer", "csr.pay"))
+    await first.close()
+    second = await SqliteStore.open(path)
+    try:
+        assert second.hash_user(42) == h
+        assert (await second.stats()).total == 1
+    finally:
+        await second.close()
+
+
+async def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(RuntimeError, match="newer"):
+        await SqliteStore.open(path)
+
+
+async def test_user_ids_are_never_stored_raw(store: SqliteStore, tmp_path: Path) -> None:
+    user_id = 123456789012345678
+    h = store.hash_user(user_id)
+    assert str(user_id) not in h and len(h) == 64
+    assert store.hash_user(user_id) == h != store.hash_user(user_id + 1)
+    await store.log_question(record(store, "hello", "decline", user=user_id))
+    await store.record_vote(1, h, "x", Vote.UP)
+    raw = b"".join(p.read_bytes() for p in (tmp_path / "nested" / "dir").iterdir())
+    assert str(user_id).encode() not in raw
+
+
+async def test_one_vote_per_user_per_message(store: SqliteStore) -> None:
+    alice, bob = store.hash_user(1), store.hash_user(2)
+    assert await store.record_vote(100, alice, "csr.pay", Vote.UP) is True
+    assert await store.record_vote(100, alice, "csr.pay", Vote.UP) is False
+    assert await store.record_vote(100, bob, "csr.pay", Vote.UP) is True
+    votes = {v.entry_id: (v.up, v.down) for v in (await store.stats()).votes}
+    assert votes == {"csr.pay": (2, 0)}
+    # Changing one's mind moves the vote instead of adding one.
+    assert await store.record_vote(100, alice, "csr.pay", Vote.DOWN) is True
+    votes = {v.entry_id: (v.up, v.down) for v in (await store.stats()).votes}
+    assert votes == {"csr.pay": (1, 1)}
+    # Another answer message is another vote.
+    assert await store.record_vote(101, alice, "csr.pay", Vote.DOWN) is True
+    votes = {v.entry_id: (v.up, v.down) for v in (await store.stats()).votes}
+    assert votes == {"csr.pay": (1, 2)}
+
+
+async def test_gaps_group_unanswered_by_normalised_text(store: SqliteStore) -> None:
+    for text in [
+        "How do I become a pilot?",
+        "how do i become a PILOT",
+        "pilot pay?",
+        "How do I become a pilot",
+    ]:
+        await store.log_question(record(store, text, "decline"))
+    await store.log_question(record(store, "Pilot pay", "unsure"))
+    await store.log_question(record(store, "what is csr pay", "answer", "csr.pay"))
+    gaps = await store.gaps()
+    assert [(g.normalised, g.count) for g in gaps] == [
+        ("how do i become a pilot", 3),
+        ("pilot pay", 2),
+    ]
+    assert gaps[1].example in {"pilot pay?", "Pilot pay"}
+    assert all(g.normalised != "what is csr pay" for g in gaps)
+    assert len(await store.gaps(limit=1)) == 1
+
+
+async def test_stats_count_outcomes_and_top_entries(store: SqliteStore) -> None:
+    for _ in range(3):
+        await store.log_question(record(store, "pay", "answer", "csr.pay"))
+    await store.log_question(record(store, "skills", "answer", "csr.skills"))
+    await store.log_question(record(store, "hm", "unsure"))
+    await store.log_question(record(store, "pilot", "decline"))
+    stats = await store.stats()
+    assert (stats.total, stats.answered, stats.unsure, stats.declined) == (6, 4, 1, 1)
+    assert stats.answer_rate == pytest.approx(4 / 6)
+    assert [(e.entry_id, e.count) for e in stats.top_entries] == [
+        ("csr.pay", 3),
+        ("csr.skills", 1),
+    ]
+
+
+async def test_empty_store_stats(store: SqliteStore) -> None:
+    stats = await store.stats()
+    assert stats.total == 0 and stats.answer_rate == 0.0
+    assert await store.gaps() == []
