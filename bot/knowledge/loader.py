@@ -1,16 +1,27 @@
-"""Load and validate the knowledge folder. (Naive first version: to be hardened.)"""
+"""Load and validate the knowledge folder, reporting every problem as ``path:line:column: msg``.
+
+Nothing here raises anything but :class:`KnowledgeError`: a bad file is recorded and the run
+goes on, so one ``python -m bot check`` lists all problems at once. Paths in messages are
+relative to the knowledge folder's parent (``knowledge/careers/x/facts.yaml:12:5: …``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-import yaml
+from pydantic import BaseModel, ValidationError
 
-from bot.knowledge.base import CareerKnowledge, KnowledgeBase, KnowledgeError, Problem
+from bot.knowledge.base import CareerKnowledge, KnowledgeBase, KnowledgeError, Location, Problem
+from bot.knowledge.messages import describe
 from bot.knowledge.model import (
+    FILE_MODELS,
+    Career,
     CareerFile,
     Entry,
+    Fact,
     FactsFile,
     LevelsFile,
     ListsFile,
@@ -18,61 +29,352 @@ from bot.knowledge.model import (
     SourcesFile,
     SynonymsFile,
 )
+from bot.knowledge.yamlread import Document, Mark, Path_, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+ROOT_FILES = {"sources.yaml": "sources", "synonyms.yaml": "synonyms"}
+CAREER_FILES = {
+    "career.yaml": "career",
+    "facts.yaml": "facts",
+    "levels.yaml": "levels",
+    "lists.yaml": "lists",
+}
+LIST_NAMES = tuple(ListsFile.model_fields)
 
 
-def _read(path: Path) -> Any:
-    with path.open("rb") as fh:
-        return yaml.safe_load(fh)
+def kind_of(relative: Path) -> str | None:
+    """The file kind (a key of FILE_MODELS) of a path relative to the knowledge folder."""
+    parts = relative.parts
+    if len(parts) == 1:
+        return ROOT_FILES.get(parts[0])
+    if len(parts) == 3 and parts[0] == "careers":
+        return CAREER_FILES.get(parts[2])
+    if len(parts) == 4 and parts[0] == "careers" and parts[2] == "qa":
+        return "qa" if parts[3].endswith(".yaml") else None
+    return None
+
+
+def _ignored(path: Path) -> bool:
+    """Files that may sit in the knowledge folder without being knowledge (notes, editor junk)."""
+    return path.name.startswith(".") or path.suffix.lower() in (".md", ".txt")
+
+
+@dataclass
+class _Loaded(Generic[T]):
+    rel: str
+    doc: Document
+    model: T
+
+
+@dataclass
+class _Run:
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root.parent).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def add(self, rel: str, mark: Mark | None, message: str) -> None:
+        if mark is None:
+            self.problems.append(Problem(rel, None, None, message))
+        else:
+            self.problems.append(Problem(rel, mark.line, mark.column, message))
+
+    def unknown(self, path: Path, expected: str) -> None:
+        what = "folder" if path.is_dir() else "file"
+        hint = " (use the .yaml extension)" if path.suffix == ".yml" else ""
+        self.add(self.rel(path), None, f"unknown {what} '{path.name}'{hint}; expected {expected}")
+
+    def read(self, path: Path, model: type[M]) -> _Loaded[M] | None:
+        rel = self.rel(path)
+        doc = read_yaml(path)
+        if isinstance(doc, list):
+            for err in doc:
+                mark = Mark(err.line, err.column or 1) if err.line is not None else None
+                self.add(rel, mark, err.message)
+            return None
+        try:
+            value = model.model_validate(doc.data)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                key = error["type"] == "extra_forbidden"
+                self.add(rel, doc.mark_for(tuple(error["loc"]), key=key), describe(error))
+            return None
+        return _Loaded(rel, doc, value)
+
+
+@dataclass
+class _CareerFiles:
+    folder: Path
+    career: _Loaded[CareerFile] | None = None
+    facts: _Loaded[FactsFile] | None = None
+    levels: _Loaded[LevelsFile] | None = None
+    lists: _Loaded[ListsFile] | None = None
+    qa: list[_Loaded[QAFile]] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)
+    """Kinds of file that exist but did not load (their references are not checked)."""
+
+
+def _read_career(run: _Run, folder: Path) -> _CareerFiles:
+    files = _CareerFiles(folder)
+    expected = "career.yaml, facts.yaml, levels.yaml, lists.yaml or qa/"
+    for child in sorted(folder.iterdir()):
+        if _ignored(child):
+            continue
+        if child.name == "qa" and child.is_dir():
+            for qa in sorted(child.iterdir()):
+                if _ignored(qa):
+                    continue
+                if qa.suffix != ".yaml" or not qa.is_file():
+                    run.unknown(qa, "<name>.yaml question files")
+                    continue
+                loaded = run.read(qa, QAFile)
+                if loaded is not None:
+                    files.qa.append(loaded)
+                else:
+                    files.failed.add("qa")
+        elif child.is_file() and child.name == "career.yaml":
+            files.career = run.read(child, CareerFile)
+        elif child.is_file() and child.name == "facts.yaml":
+            files.facts = run.read(child, FactsFile)
+        elif child.is_file() and child.name == "levels.yaml":
+            files.levels = run.read(child, LevelsFile)
+        elif child.is_file() and child.name == "lists.yaml":
+            files.lists = run.read(child, ListsFile)
+        else:
+            run.unknown(child, expected)
+    for name, kind in CAREER_FILES.items():
+        if (folder / name).is_file() and getattr(files, kind) is None:
+            files.failed.add(kind)
+    if not (folder / "career.yaml").is_file():
+        run.add(run.rel(folder), None, "missing career.yaml (every career folder needs one)")
+    return files
+
+
+def _check_refs(
+    run: _Run,
+    loaded: _Loaded[Any],
+    path: Path_,
+    ids: Sequence[str],
+    valid: Iterable[str] | dict[str, Any] | set[str],
+    what: str,
+) -> None:
+    known = valid if isinstance(valid, dict | set) else set(valid)
+    for i, ref in enumerate(ids):
+        if ref not in known:
+            run.add(loaded.rel, loaded.doc.mark_for((*path, i)), f"unknown {what} '{ref}'")
 
 
 def load_knowledge(root: Path) -> KnowledgeBase:
     """Load every file under ``root``; raise KnowledgeError listing all problems."""
-    root = Path(root)
-    problems: list[Problem] = []
-    sources = SourcesFile.model_validate(_read(root / "sources.yaml"))
-    syn_path = root / "synonyms.yaml"
-    synonyms = SynonymsFile.model_validate(_read(syn_path)) if syn_path.exists() else SynonymsFile()
-    careers: dict[str, CareerKnowledge] = {}
+    root = Path(root).absolute()
+    run = _Run(root)
+    if not root.is_dir():
+        run.add(run.rel(root), None, "knowledge folder not found")
+        raise KnowledgeError(run.problems)
+
+    sources: _Loaded[SourcesFile] | None = None
+    synonyms: _Loaded[SynonymsFile] | None = None
+    career_folders: list[Path] = []
+    for child in sorted(root.iterdir()):
+        if _ignored(child) or (child.name == "schema" and child.is_dir()):
+            continue
+        if child.name == "sources.yaml" and child.is_file():
+            sources = run.read(child, SourcesFile)
+        elif child.name == "synonyms.yaml" and child.is_file():
+            synonyms = run.read(child, SynonymsFile)
+        elif child.name == "careers" and child.is_dir():
+            for folder in sorted(child.iterdir()):
+                if _ignored(folder):
+                    continue
+                if folder.is_dir():
+                    career_folders.append(folder)
+                else:
+                    run.unknown(folder, "one folder per career, named by its slug")
+        else:
+            run.unknown(child, "sources.yaml, synonyms.yaml, careers/ or schema/")
+    if not (root / "sources.yaml").is_file():
+        run.add(run.rel(root / "sources.yaml"), None, "missing sources.yaml")
+    if not (root / "careers").is_dir():
+        run.add(run.rel(root / "careers"), None, "missing careers/ folder")
+
+    careers_read = [_read_career(run, folder) for folder in career_folders]
+    kb = _cross_check(run, root, sources, synonyms, careers_read)
+    if run.problems:
+        raise KnowledgeError(_ordered(run.problems))
+    assert kb is not None  # noqa: S101 - no problems means everything loaded
+    return kb
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.column or 0))
+
+
+def _cross_check(
+    run: _Run,
+    root: Path,
+    sources: _Loaded[SourcesFile] | None,
+    synonyms: _Loaded[SynonymsFile] | None,
+    careers_read: list[_CareerFiles],
+) -> KnowledgeBase | None:
+    """Ids unique across files, every reference resolves, folder names match slugs."""
+    source_ids: dict[str, Any] = {}
+    if sources is not None:
+        for i, src in enumerate(sources.model.sources):
+            if src.id in source_ids:
+                run.add(
+                    sources.rel,
+                    sources.doc.mark_for(("sources", i, "id")),
+                    f"duplicate source id '{src.id}'",
+                )
+            source_ids[src.id] = src
+    check_sources = sources is not None
+
+    locations: dict[str, Location] = {}
+
+    def claim(identifier: str, loaded: _Loaded[Any], path: Path_) -> None:
+        mark = loaded.doc.mark_for(path)
+        where = Location(loaded.rel, mark.line, mark.column)
+        earlier = locations.get(identifier)
+        if earlier is not None:
+            id_mark = loaded.doc.mark_for((*path, "id"))
+            run.add(loaded.rel, id_mark, f"duplicate id '{identifier}' (also at {earlier})")
+            return
+        locations[identifier] = where
+
+    def refs(loaded: _Loaded[Any], path: Path_, ids: Sequence[str]) -> None:
+        if check_sources:
+            _check_refs(run, loaded, path, ids, source_ids, "source")
+
+    careers: dict[str, Career] = {}
+    career_files: dict[str, _CareerFiles] = {}
+    career_rel: dict[str, _Loaded[CareerFile]] = {}
+    for files in careers_read:
+        if files.career is None:
+            continue
+        career = files.career.model.career
+        loaded_career = files.career
+        if career.slug != files.folder.name:
+            run.add(
+                loaded_career.rel,
+                loaded_career.doc.mark_for(("career", "slug")),
+                f"slug '{career.slug}' does not match its folder name '{files.folder.name}'",
+            )
+        if career.slug in careers:
+            run.add(
+                loaded_career.rel,
+                loaded_career.doc.mark_for(("career", "slug")),
+                f"duplicate career slug '{career.slug}' (also in {career_rel[career.slug].rel})",
+            )
+            continue
+        careers[career.slug] = career
+        career_files[career.slug] = files
+        career_rel[career.slug] = loaded_career
+        refs(loaded_career, ("career", "sources"), career.sources)
+
+    all_careers_read = all("career" not in f.failed for f in careers_read)
+    for slug, loaded_career in career_rel.items():
+        if not all_careers_read:
+            break
+        _check_refs(
+            run, loaded_career, ("career", "related"), careers[slug].related, careers, "career"
+        )
+
+    # Facts, levels, lists: ids and sources.
+    facts_of: dict[str, set[str]] = {}
+    for slug, files in career_files.items():
+        facts_of[slug] = set()
+        if files.facts is not None:
+            for i, fact in enumerate(files.facts.model.facts):
+                claim(fact.id, files.facts, ("facts", i))
+                facts_of[slug].add(fact.id)
+                refs(files.facts, ("facts", i, "sources"), fact.sources)
+        if files.levels is not None:
+            lv = files.levels
+            seen_levels: set[str] = set()
+            for i, level in enumerate(lv.model.levels):
+                if level.level in seen_levels:
+                    run.add(
+                        lv.rel,
+                        lv.doc.mark_for(("levels", i, "level")),
+                        f"level '{level.level}' is described twice",
+                    )
+                seen_levels.add(level.level)
+                refs(lv, ("levels", i, "sources"), level.sources)
+                if level.salary is not None:
+                    refs(lv, ("levels", i, "salary", "sources"), level.salary.sources)
+            for i, ladder in enumerate(lv.model.ladders):
+                claim(ladder.id, lv, ("ladders", i))
+                refs(lv, ("ladders", i, "sources"), ladder.sources)
+        if files.lists is not None:
+            for name in LIST_NAMES:
+                items = getattr(files.lists.model, name)
+                for i, item in enumerate(items):
+                    refs(files.lists, (name, i, "sources"), item.sources)
+
+    # Q&A entries: ids first (related may point to any career), then references.
     entries: dict[str, Entry] = {}
     entry_career: dict[str, str] = {}
-    for folder in sorted(p for p in (root / "careers").iterdir() if p.is_dir()):
-        career = CareerFile.model_validate(_read(folder / "career.yaml")).career
-        facts = (
-            FactsFile.model_validate(_read(folder / "facts.yaml")).facts
-            if (folder / "facts.yaml").exists()
-            else []
-        )
-        levels = (
-            LevelsFile.model_validate(_read(folder / "levels.yaml"))
-            if (folder / "levels.yaml").exists()
-            else LevelsFile()
-        )
-        lists = (
-            ListsFile.model_validate(_read(folder / "lists.yaml"))
-            if (folder / "lists.yaml").exists()
-            else ListsFile()
-        )
-        career_entries: list[Entry] = []
-        for qa in sorted((folder / "qa").glob("*.yaml")) if (folder / "qa").exists() else []:
-            for entry in QAFile.model_validate(_read(qa)).entries:
-                career_entries.append(entry)
-                entries[entry.id] = entry
-                entry_career[entry.id] = career.slug
-        careers[career.slug] = CareerKnowledge(
-            career=career,
-            facts=tuple(facts),
+    for slug, files in career_files.items():
+        for qa in files.qa:
+            for i, entry in enumerate(qa.model.entries):
+                before = len(run.problems)
+                claim(entry.id, qa, ("entries", i))
+                if len(run.problems) == before and entry.id not in entries:
+                    entries[entry.id] = entry
+                    entry_career[entry.id] = slug
+    all_qa_read = all("qa" not in f.failed for f in careers_read)
+    all_facts_read = all("facts" not in f.failed for f in careers_read)
+    for slug, files in career_files.items():
+        for qa in files.qa:
+            for i, entry in enumerate(qa.model.entries):
+                refs(qa, ("entries", i, "sources"), entry.sources)
+                if all_qa_read:
+                    _check_refs(run, qa, ("entries", i, "related"), entry.related, entries, "entry")
+                # An entry shows facts of its own career, or of a career it names as related
+                # (the related-careers answer compares their pay): nothing else.
+                allowed = {slug, *careers[slug].related}
+                for j, fact_id in enumerate(entry.facts):
+                    owner = next((s for s, ids in facts_of.items() if fact_id in ids), None)
+                    if owner in allowed or not all_facts_read:
+                        continue
+                    mark = qa.doc.mark_for(("entries", i, "facts", j))
+                    message = (
+                        f"fact '{fact_id}' belongs to career '{owner}', which is neither "
+                        f"'{slug}' nor one of its related careers"
+                        if owner
+                        else f"unknown fact '{fact_id}'"
+                    )
+                    run.add(qa.rel, mark, message)
+
+    if run.problems or sources is None:
+        return None
+    built: dict[str, CareerKnowledge] = {}
+    for slug, files in career_files.items():
+        facts: tuple[Fact, ...] = tuple(files.facts.model.facts) if files.facts else ()
+        levels = files.levels.model if files.levels else LevelsFile()
+        built[slug] = CareerKnowledge(
+            career=careers[slug],
+            facts=facts,
             levels=tuple(levels.levels),
             ladders=tuple(levels.ladders),
-            lists=lists,
-            entries=tuple(career_entries),
+            lists=files.lists.model if files.lists else ListsFile(),
+            entries=tuple(e for qa in files.qa for e in qa.model.entries),
         )
-    if problems:
-        raise KnowledgeError(problems)
     return KnowledgeBase(
         root=root,
-        sources={s.id: s for s in sources.sources},
-        careers=careers,
-        synonyms=synonyms,
+        sources=dict(source_ids),
+        careers=built,
+        synonyms=synonyms.model if synonyms else SynonymsFile(),
         entries=entries,
         entry_career=entry_career,
+        locations=locations,
     )
+
+
+__all__ = ["FILE_MODELS", "kind_of", "load_knowledge"]

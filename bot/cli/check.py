@@ -1,0 +1,55 @@
+"""``python -m bot check [KNOWLEDGE_DIR]``: validate the knowledge files, list every problem."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.knowledge.base import KnowledgeBase, Problem
+
+HELP = "Check the knowledge files; print every problem as path:line:column: message."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "knowledge",
+        nargs="?",
+        default="knowledge",
+        type=Path,
+        help="knowledge folder (default: ./knowledge)",
+    )
+
+
+# --------------------------------------------------------------------------- EXTRA CHECKS
+def extra_checks(kb: KnowledgeBase) -> list[Problem]:
+    """Checks beyond loading (the engine's self-test is wired in here). Empty list = fine."""
+    return []
+
+
+# --------------------------------------------------------------------------- END EXTRA CHECKS
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.knowledge.base import KnowledgeError
+    from bot.knowledge.loader import load_knowledge
+
+    root: Path = args.knowledge
+    if not root.is_dir():
+        print(f"knowledge folder not found: {root}", file=sys.stderr)
+        return 2
+    try:
+        kb = load_knowledge(root)
+        problems = extra_checks(kb)
+    except KnowledgeError as exc:
+        problems = exc.problems
+    else:
+        if not problems:
+            print(f"knowledge OK: {kb.counts().summary()}")
+            return 0
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s) found")
+    return 1

@@ -1,0 +1,278 @@
+"""Read one YAML file defensively: safe tags only, bounded, with the position of every value.
+
+Moderators edit these files by hand and anyone with repository access may send one, so the
+reader assumes hostile input: the file size is capped before reading, bytes are decoded as
+strict UTF-8 by us (to report where a bad byte is), only the plain YAML types are accepted
+(a ``!!python/...`` tag is an error, never executed), alias expansion is bounded (a "billion
+laughs" file stops after :data:`MAX_VALUES` values), and a key repeated within one mapping is an
+error instead of YAML's silent "last one wins".
+
+The result keeps, for every value, where it is written, keyed by its path (the same tuple
+pydantic puts in an error's ``loc``), so validation errors point at a line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_BYTES = 2 * 1024 * 1024
+"""Largest knowledge file accepted (the biggest real one is a few dozen KiB)."""
+
+MAX_VALUES = 50_000
+"""Most values (scalars, lists, mappings, alias uses counted again) one file may produce."""
+
+MAX_DEPTH = 50
+
+Path_ = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A 1-based line and column."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadError:
+    """Something wrong with the file as YAML (before any schema check)."""
+
+    line: int | None
+    column: int | None
+    message: str
+
+
+@dataclass
+class Document:
+    """The plain Python data of a file, with where each value and each key is written."""
+
+    data: Any
+    values: dict[Path_, Mark] = field(default_factory=dict)
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+
+    def mark_for(self, loc: tuple[Any, ...], *, key: bool = False) -> Mark:
+        """Best position for a pydantic ``loc``: the deepest part of it that exists.
+
+        Parts that are not in the data (a missing field, a union member's tag) are skipped.
+        With ``key`` the mapping key is preferred (for "unknown field" messages).
+        """
+        path: Path_ = ()
+        for part in loc:
+            if part == "[key]":
+                key = True
+                continue
+            candidate = (*path, part)
+            if candidate in self.values:
+                path = candidate
+        if key and path in self.keys:
+            return self.keys[path]
+        return self.values.get(path, Mark(1, 1))
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader used only to scan, parse and compose nodes; we construct data ourselves."""
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _mark(node: Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _decode(raw: bytes) -> str | ReadError:
+    try:
+        text = raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return ReadError(
+            line, column, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        )
+    return text.removeprefix("\ufeff")
+
+
+def _tab_indent(text: str) -> ReadError | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = line[: len(line) - len(stripped)]
+        if "\t" in indent:
+            return ReadError(
+                number, indent.index("\t") + 1, "tab used for indentation; indent with spaces"
+            )
+    return None
+
+
+class _Builder:
+    """Turn composed nodes into dicts, lists and scalars, recording marks, within bounds."""
+
+    def __init__(self, loader: _Loader) -> None:
+        self.loader = loader
+        self.count = 0
+        self.errors: list[ReadError] = []
+        self.doc = Document(None)
+
+    def build(self, node: Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooBig
+        if depth > MAX_DEPTH:
+            raise _TooBig
+        mark = _mark(node)
+        self.doc.values.setdefault(path, mark)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, mark)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                return self._bad_tag(node, mark)
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            if node.tag != _MAP:
+                return self._bad_tag(node, mark)
+            return self._mapping(node, path, depth)
+        return self._bad_tag(node, mark)  # pragma: no cover - composer only makes these three
+
+    def _bad_tag(self, node: Node, mark: Mark) -> None:
+        self.errors.append(
+            ReadError(mark.line, mark.column, f"tag '{node.tag}' is not allowed here")
+        )
+        return None
+
+    def _scalar(self, node: ScalarNode, mark: Mark) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            return self._bad_tag(node, mark)
+        if node.tag in (_STR, "tag:yaml.org,2002:timestamp"):
+            # Dates stay text as written: the model wants "2023-02-28", not a date object.
+            return str(node.value)
+        try:
+            return self.loader.construct_object(node)
+        except (yaml.YAMLError, ValueError):  # e.g. an explicit !!int on "abc"
+            self.errors.append(
+                ReadError(mark.line, mark.column, f"cannot read {node.value!r} as {node.tag}")
+            )
+            return None
+
+    def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first: dict[Any, Mark] = {}
+        for key_node, value_node in node.value:
+            kmark = _mark(key_node)
+            if key_node.tag == _MERGE:
+                self.errors.append(
+                    ReadError(kmark.line, kmark.column, "merge keys ('<<') are not supported")
+                )
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.errors.append(
+                    ReadError(kmark.line, kmark.column, "a key must be a plain word or text")
+                )
+                continue
+            key = self._scalar(key_node, kmark)
+            self.count += 1
+            if key is None:
+                if key_node.tag == "tag:yaml.org,2002:null":
+                    self.errors.append(ReadError(kmark.line, kmark.column, "empty key"))
+                continue
+            if key in first:
+                earlier = first[key]
+                self.errors.append(
+                    ReadError(
+                        kmark.line,
+                        kmark.column,
+                        f"duplicate key '{key}' (first at line {earlier.line}); "
+                        "YAML would silently keep only the last one",
+                    )
+                )
+                continue
+            first[key] = kmark
+            child: Path_ = (*path, key)
+            self.doc.keys[child] = kmark
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+
+def read_yaml(path: Path) -> Document | list[ReadError]:
+    """Read ``path`` as one YAML document; on any problem return every error found."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return [
+                ReadError(
+                    None,
+                    None,
+                    f"file is too large ({size:,} bytes; at most {MAX_BYTES:,} bytes allowed)",
+                )
+            ]
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return [ReadError(None, None, f"cannot read file: {exc.strerror or exc}")]
+    if len(raw) > MAX_BYTES:
+        return [ReadError(None, None, f"file is too large (more than {MAX_BYTES:,} bytes)")]
+    text = _decode(raw)
+    if isinstance(text, ReadError):
+        return [text]
+    tab = _tab_indent(text)
+    if tab is not None:
+        return [tab]
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return [ReadError(line, column, f"control character #x{exc.character:04x} is not allowed")]
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        if mark is None:
+            return [ReadError(None, None, f"invalid YAML: {problem}")]
+        return [ReadError(mark.line + 1, mark.column + 1, f"invalid YAML: {problem}")]
+    except yaml.YAMLError as exc:
+        return [ReadError(None, None, f"invalid YAML: {exc}")]
+    except RecursionError:
+        return [ReadError(None, None, "file is nested too deeply")]
+    finally:
+        loader.dispose()
+    if node is None:
+        return [ReadError(1, 1, "file is empty")]
+    builder = _Builder(loader)
+    try:
+        data = builder.build(node, (), 0)
+    except _TooBig:
+        return [
+            ReadError(
+                None,
+                None,
+                f"file expands to more than {MAX_VALUES:,} values or {MAX_DEPTH} levels "
+                "(aliases used to blow it up?)",
+            )
+        ]
+    if builder.errors:
+        return builder.errors
+    builder.doc.data = data
+    return builder.doc

@@ -1,0 +1,184 @@
+"""Quick facts on a small tree with disagreeing sources, and on the shipped knowledge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine import facts as F
+from bot.engine.answer import Answer, Outcome
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Level, Metric, Topic
+from tests.knowledge.conftest import make_tree
+
+SHIPPED = Path(__file__).resolve().parents[2] / "knowledge"
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> KnowledgeBase:
+    return load_knowledge(make_tree(tmp_path))
+
+
+def field(answer: Answer, name: str) -> list[str]:
+    found = [f for f in answer.fields if f.name == name]
+    assert len(found) == 1, [f.name for f in answer.fields]
+    return found[0].value.splitlines()
+
+
+def within_discord_limits(answer: Answer) -> None:
+    assert len(answer.fields) <= 25
+    assert all(len(f.value) <= 1024 and len(f.name) <= 256 for f in answer.fields)
+    total = (
+        len(answer.title)
+        + len(answer.body)
+        + sum(len(f.name) + len(f.value) for f in answer.fields)
+    )
+    assert total <= 6000
+    assert all(len(s.question) <= 100 for s in answer.related)
+
+
+def test_salary_lists_every_version_leading_first_with_sources(kb: KnowledgeBase) -> None:
+    answer = F.salary(kb, "alpha-rep")
+    assert answer.outcome is Outcome.ANSWER and answer.confidence == 1.0
+    assert answer.entry_id == "fact.salary.alpha-rep"
+    lines = field(answer, "Median pay (yearly)")
+    assert lines == [
+        "$42,830/year — 2024 · New Profile (leading)",
+        "$36,920/year — May 2021 · Old Article",
+    ]
+    assert "$42,830/year" in answer.body
+    assert {s.id for s in answer.sources} == {"src-new", "src-old"}
+    titles = {s.id: s.label for s in answer.sources}
+    assert titles["src-old"] == "Old Article · May 2021"
+    by_level = "\n".join(field(answer, "Pay by level"))
+    assert "$28,000–$42,000/year" in by_level and "$60,000–$95,000+/year" in by_level
+    within_discord_limits(answer)
+
+
+def test_salary_for_a_level_focuses_it(kb: KnowledgeBase) -> None:
+    answer = F.salary(kb, "alpha-rep", Level.SENIOR)
+    assert answer.entry_id == "fact.salary.alpha-rep.senior"
+    assert answer.level == "senior"
+    assert field(answer, "Senior level pay") == ["$60,000–$95,000+/year — New Profile"]
+    assert "$60,000–$95,000+/year" in answer.body
+    missing = F.salary(kb, "alpha-rep", Level.MID)
+    assert "no pay figure" in missing.body
+    assert F.answer_for_topic(kb, "alpha-rep", Topic.SALARY, Level.MID) is None
+    assert F.answer_for_topic(kb, "alpha-rep", Topic.SALARY, Level.ENTRY) is not None
+
+
+def test_chart_data(kb: KnowledgeBase) -> None:
+    bars = F.salary_chart_data(kb, "alpha-rep")
+    assert bars == [
+        F.ChartBar("Entry level", 28000, 42000, False, "src-new"),
+        F.ChartBar("Senior level", 60000, 95000, True, "src-new"),
+    ]
+
+
+def test_compare_side_by_side(kb: KnowledgeBase) -> None:
+    answer = F.compare(kb, "alpha-rep", "beta-clerk")
+    assert answer.entry_id == "fact.compare.alpha-rep.beta-clerk"
+    names = [f.name for f in answer.fields]
+    assert names[:2] == ["Alpha Rep — Median pay (yearly)", "Beta Clerk — Median pay (yearly)"]
+    assert answer.fields[1].value.startswith("$37,230/year")
+    assert "Alpha Rep earns $5,600 more" in answer.body
+    assert all(f.inline for f in answer.fields)
+
+
+def test_topics_without_data_return_none_and_unknown_career_raises(kb: KnowledgeBase) -> None:
+    assert F.answer_for_topic(kb, "alpha-rep", Topic.AUTOMATION, None) is None
+    assert F.answer_for_topic(kb, "alpha-rep", Topic.DUTIES, None) is None
+    edu = F.answer_for_topic(kb, "alpha-rep", Topic.EDUCATION, None)
+    assert edu is not None and edu.body == "Typical education: High school diploma."
+    certs = F.answer_for_topic(kb, "alpha-rep", Topic.CERTIFICATIONS, None)
+    assert certs is not None and "Example Certificate (Example Body)" in certs.fields[0].value
+    path = F.answer_for_topic(kb, "alpha-rep", Topic.ADVANCEMENT, None)
+    assert path is not None and any("Associate → Lead" in f.value for f in path.fields)
+    with pytest.raises(KeyError):
+        F.salary(kb, "nobody")
+    with pytest.raises(KeyError):
+        F.answer_for_topic(kb, "nobody", Topic.SALARY, None)
+
+
+def test_fact_ids_round_trip(kb: KnowledgeBase) -> None:
+    for topic in Topic:
+        for level in (None, *Level):
+            answer = F.answer_for_topic(kb, "beta-clerk", topic, level)
+            if answer is None:
+                continue
+            assert answer.entry_id is not None
+            again = F.answer_for_fact_id(kb, answer.entry_id)
+            assert again == answer
+    assert F.answer_for_fact_id(kb, "fact.salary.nobody") is None
+    assert F.answer_for_fact_id(kb, "fact.nonsense.alpha-rep") is None
+    assert F.answer_for_fact_id(kb, "fact.sources") == F.sources(kb)
+
+
+def test_huge_career_stays_within_discord_limits(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    folder = root / "careers/alpha-rep"
+    lines = ["skills:"]
+    for i in range(300):
+        lines += [
+            f"  - name: Skill number {i} with a deliberately long descriptive name",
+            f"    group: Group {i % 40}",
+            "    sources: [src-new]",
+        ]
+    (folder / "lists.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    facts = (folder / "facts.yaml").read_text(encoding="utf-8")
+    for i in range(80):
+        facts += (
+            f"  - id: alpha-rep-region-{i}\n    metric: pay_regional\n"
+            f"    label: A long label for region number {i} that goes on and on\n"
+            f"    region: Region {i}, Somewhere Far Away With A Long Name\n"
+            f"    value: {30000 + i}\n    unit: usd_per_year\n    sources: [src-new, src-old]\n"
+        )
+    (folder / "facts.yaml").write_text(facts, encoding="utf-8")
+    kb = load_knowledge(root)
+    for topic in Topic:
+        answer = F.answer_for_topic(kb, "alpha-rep", topic, None)
+        if answer is not None:
+            within_discord_limits(answer)
+    regions = F.answer_for_topic(kb, "alpha-rep", Topic.REGIONS, None)
+    assert regions is not None and regions.fields[0].value.endswith("…")
+
+
+# --------------------------------------------------------------------------- shipped
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    if not (SHIPPED / "careers").is_dir():
+        pytest.skip("knowledge/careers is not in this checkout yet")
+    return load_knowledge(SHIPPED)
+
+
+def test_shipped_answers_fit_discord(shipped: KnowledgeBase) -> None:
+    answered = 0
+    for slug in shipped.careers:
+        for topic in Topic:
+            for level in (None, *Level):
+                answer = F.answer_for_topic(shipped, slug, topic, level)
+                if answer is not None:
+                    answered += 1
+                    within_discord_limits(answer)
+                    assert answer.sources, (slug, topic)
+    assert answered > len(shipped.careers)
+
+
+def test_shipped_salary_shows_all_median_versions(shipped: KnowledgeBase) -> None:
+    for slug, ck in shipped.careers.items():
+        medians = [f for f in ck.facts if f.metric is Metric.MEDIAN_PAY_ANNUAL]
+        if not medians:
+            continue
+        lines = field(F.salary(shipped, slug), "Median pay (yearly)")
+        assert len(lines) == len(medians)
+        for fact in medians:
+            assert any(line.startswith(F.format_value(fact)) for line in lines)
+        leading = [f for f in medians if f.leading]
+        if len(medians) > 1:
+            assert lines[0].startswith(F.format_value(leading[0]))
+            assert lines[0].endswith("(leading)")
+            assert sum(line.endswith("(leading)") for line in lines) == 1
