@@ -189,6 +189,17 @@ def deep_nesting(root: Path, marker: Path) -> Broken:
     return Broken(SKILLS, ANY_LINE)
 
 
+def deep_flow_mapping(root: Path, marker: Path) -> Broken:
+    write(root, SKILLS, "entries: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n")
+    return Broken(SKILLS, ANY_LINE)
+
+
+def deep_block_nesting(root: Path, marker: Path) -> Broken:
+    """Compact nested block sequences: 200k levels on one 400 KB line ("- - - - … x")."""
+    write(root, SKILLS, "entries:\n  " + "- " * 200_000 + "x\n")
+    return Broken(SKILLS, ANY_LINE)
+
+
 def huge_file(root: Path, marker: Path) -> Broken:
     """50 MB of well-formed YAML: only a size check stops it from being parsed (slowly)."""
     chunk = "".join(f"  - id: filler-{i}\n    topic: skills\n" for i in range(20_000))
@@ -309,6 +320,8 @@ CASES: Final[tuple[Case, ...]] = (
     Case("!!python/object/new item", python_tag_new),
     Case("alias bomb (billion laughs)", alias_bomb),
     Case("100k-deep nesting", deep_nesting),
+    Case("100k-deep {a: {a: …", deep_flow_mapping),
+    Case("200k-deep '- - - …'", deep_block_nesting),
     Case("50 MB file", huge_file),
     Case("duplicate key in a mapping", duplicate_key),
     Case("duplicate id within a file", duplicate_id_in_file),
