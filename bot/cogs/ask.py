@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import time
@@ -148,38 +147,36 @@ async def log_answer(
     started: float,
     question: str,
 ) -> None:
-    """Log (no question text at INFO) and store one answered question (in the background)."""
+    """Log (no question text at INFO) and store one answered question, before the reply.
+
+    Awaited before the reply is sent, so every answer a member saw is in the question log
+    even if the process is killed right after (the store commits in groups, so a burst
+    shares a few commits). A store failure is logged and the member still gets the answer.
+    """
     latency_ms = (time.perf_counter() - started) * 1000
-    log.info(
-        "question via=%s outcome=%s entry=%s score=%.3f latency_ms=%.1f",
-        via,
-        answer.outcome.value,
-        answer.entry_id,
-        answer.confidence,
-        latency_ms,
-    )
-    guild_id = where.guild.id if where.guild else None
-    channel_id = where.channel.id if where.channel else None
+    if log.isEnabledFor(logging.INFO):
+        log.info(
+            "question via=%s outcome=%s entry=%s score=%.3f latency_ms=%.1f",
+            via,
+            answer.outcome.value,
+            answer.entry_id,
+            answer.confidence,
+            latency_ms,
+        )
     text = question or (answer.title if answer.entry_id else "")
     record = QuestionRecord(
         text=text,
-        normalised="",  # filled in the background: keeps normalising off the reply's path
+        normalised=bot.engine.normalise(text) if text else "",
         outcome=answer.outcome.value,
         entry_id=answer.entry_id,
         score=answer.confidence,
         latency_ms=latency_ms,
-        guild_id=guild_id,
-        channel_id=channel_id,
+        guild_id=where.guild.id if where.guild else None,
+        channel_id=where.channel.id if where.channel else None,
         user_hash=bot.store.hash_user(user_id),
         via=via,
     )
-    bot.spawn(_store_question(bot, record))
-
-
-async def _store_question(bot: CareerBot, record: QuestionRecord) -> None:
     try:
-        if record.text:
-            record = dataclasses.replace(record, normalised=bot.engine.normalise(record.text))
         await bot.store.log_question(record)
     except Exception:
         log.exception("could not store a question")
