@@ -15,21 +15,26 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs._ask_logic import Cooldown
+from bot.cogs._ask_logic import LRU, Cooldown
 from bot.config import Settings
 from bot.engine import Engine, EngineSettings
 from bot.knowledge.base import KnowledgeBase, KnowledgeError
 from bot.store import Store
 
+if TYPE_CHECKING:
+    from bot.cogs.ask import EntryReply, Prepared
+
 log = logging.getLogger("bot.app")
 
 HEARTBEAT_SECONDS = 30.0
+ANSWER_CACHE_SIZE = 1024
+"""Distinct question texts whose prepared reply is kept (popular questions repeat)."""
 COGS = ("bot.cogs.ask", "bot.cogs.facts", "bot.cogs.moderation")
 
 
@@ -148,6 +153,10 @@ class CareerBot(commands.Bot):
         self.cooldown = Cooldown(settings.cooldown.rate, settings.cooldown.per_seconds)
         self.heartbeat_interval = HEARTBEAT_SECONDS
         self._engine: Engine | None = None
+        self.answers: LRU[str, Prepared] = LRU(ANSWER_CACHE_SIZE)
+        """Prepared replies by raw question text, for the current engine only."""
+        self.entry_replies: LRU[str, EntryReply] = LRU(ANSWER_CACHE_SIZE)
+        """Rendered embed + view by entry id, for the current engine only."""
         self._store: Store | None = None
         self._reload_lock = asyncio.Lock()
         self._connected = False
@@ -164,6 +173,9 @@ class CareerBot(commands.Bot):
 
     @engine.setter
     def engine(self, engine: Engine) -> None:
+        # Nothing prepared by the previous engine may be served after the swap.
+        self.answers.clear()
+        self.entry_replies.clear()
         self._engine = engine
 
     @property
