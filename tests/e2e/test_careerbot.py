@@ -397,3 +397,27 @@ async def stats_of(work: Path, fake: FakeDiscord) -> dict[str, Any]:
     assert out.returncode == 0, out.stderr
     result: dict[str, Any] = json.loads(out.stdout)
     return result
+
+
+async def test_every_answer_sent_is_in_the_log_after_sigkill(
+    fake: FakeDiscord, tmp_path: Path, knowledge: Path
+) -> None:
+    """The reliability requirement: a question whose answer was sent survives a crash."""
+    import sqlite3
+
+    from tests.e2e.fake_discord import FakeUser
+
+    work = write_config(tmp_path, knowledge)
+    questions = [f"{PAY_QUESTION} {'?' * (i % 3)}".strip() for i in range(40)]
+    async with spawned(fake, ["-m", "bot", "run"], cwd=work) as proc:
+        sent = [
+            await fake.slash("ask", {"question": q}, user=FakeUser(9_000_000 + i, f"u{i}"))
+            for i, q in enumerate(questions)
+        ]
+        answered = await asyncio.gather(*(fake.response(s, within=20) for s in sent))
+        proc.proc.kill()  # SIGKILL: no close(), no flushing, nothing after the last reply
+        await asyncio.to_thread(proc.proc.wait)
+    assert len(answered) == len(questions)
+    with sqlite3.connect(work / "data" / "careerbot.sqlite3") as db:
+        stored = db.execute("SELECT text FROM questions WHERE via = 'slash'").fetchall()
+    assert sorted(t for (t,) in stored) == sorted(questions)
