@@ -17,9 +17,12 @@ detectors and the answer-text evidence, take one confidence in [0, 1].
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 import math
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,6 +38,8 @@ from bot.engine.normalize import Normalizer, clean, stem
 from bot.engine.understand import Detector, Understanding
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.model import Entry, Level, Topic
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -148,6 +153,9 @@ class Engine:
     def __init__(self, kb: KnowledgeBase, settings: EngineSettings | None = None) -> None:
         self.kb = kb
         self.settings = settings or EngineSettings()
+        # Autocomplete's word list, built on first use (not at start-up).
+        self._word_counts: Counter[str] | None = None
+        self._known_words: list[str] = []
         self.norm = Normalizer(kb.synonyms, self._vocabulary())
         self.detector = Detector(kb, self.norm)
         self.targets: list[Target] = []
@@ -319,13 +327,38 @@ class Engine:
             ]
             return out[:limit]
         try:
-            _, ranked = self.rank(text)
+            _, ranked = self.rank(self._finish_last_word(text))
         except Exception:
             return []
         return [
             Suggestion(self.targets[r.target].id, self.targets[r.target].question[:100], r.score)
             for r in ranked[:limit]
         ]
+
+    def _finish_last_word(self, text: str) -> str:
+        """Autocomplete sees text while it is typed: "csr sal" means "csr salary". An
+        unfinished last word (not a known word) becomes the most common known word it begins."""
+        head, _, last = text.rstrip().rpartition(" ")
+        last = last.casefold()
+        if text[-1:].isspace() or len(last) < 2:
+            return text
+        if self._word_counts is None:
+            counts: Counter[str] = Counter()
+            for entry in self.kb.entries.values():
+                for phrase in (entry.question, *entry.phrasings):
+                    counts.update(w for w in _WORD.findall(phrase.casefold()) if len(w) > 2)
+            self._word_counts = counts
+            self._known_words = sorted(counts)
+        if last in self._word_counts:
+            return text
+        start = bisect.bisect_left(self._known_words, last)
+        best: str | None = None
+        for word in itertools.islice(self._known_words, start, None):
+            if not word.startswith(last):
+                break
+            if best is None or self._word_counts[word] > self._word_counts[best]:
+                best = word
+        return f"{head} {best}" if best else text
 
     def complete_career(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         careers = [(slug, ck.career.name) for slug, ck in self.kb.careers.items()]
