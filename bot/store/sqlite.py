@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import secrets
 import sqlite3
 import time
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import aiosqlite
 
@@ -47,13 +50,41 @@ MIGRATIONS: Final[tuple[str, ...]] = (
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
+INSERT_QUESTION: Final = (
+    "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, via, text,"
+    " normalised, entry_id, score, outcome, latency_ms)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+MAX_BATCH: Final = 500
+"""At most this many questions per commit (bounds one transaction under a huge burst)."""
+
+log = logging.getLogger("bot.store")
+
+_Row = tuple[Any, ...]
+_Pending = tuple[_Row, "asyncio.Future[None]"]
+
+
+class StoreClosed(RuntimeError):
+    """The store is closing or closed: nothing more can be written."""
+
 
 class SqliteStore:
-    """Open with ``await SqliteStore.open(path)``; always ``await store.close()``."""
+    """Open with ``await SqliteStore.open(path)``; always ``await store.close()``.
+
+    Questions are written by group commit: ``log_question`` queues its row and returns once
+    the transaction holding it is committed. One writer task drains the queue, so every
+    question that arrived while the previous commit was running shares the next commit
+    (a burst of 200 questions costs a handful of commits, not 200).
+    """
 
     def __init__(self, db: aiosqlite.Connection, salt: str) -> None:
         self._db = db
         self._salt = salt
+        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
+        self._closing = False
+        self.commits = 0
+        """Question batches committed so far (tests and metrics)."""
+        self._writer = asyncio.create_task(self._write_loop(), name="careerbot-store-writer")
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteStore:
@@ -78,25 +109,66 @@ class SqliteStore:
         return salted_hash(self._salt, user_id)
 
     async def log_question(self, record: QuestionRecord) -> None:
-        await self._db.execute(
-            "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, via, text,"
-            " normalised, entry_id, score, outcome, latency_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.asked_at or time.time(),
-                record.guild_id,
-                record.channel_id,
-                record.user_hash,
-                record.via,
-                record.text,
-                record.normalised,
-                record.entry_id,
-                record.score,
-                record.outcome,
-                record.latency_ms,
-            ),
+        """Store one question; returns when it is committed (raises if the commit failed)."""
+        if self._closing or self._writer.done():
+            raise StoreClosed("the store is closed")
+        row = (
+            record.asked_at or time.time(),
+            record.guild_id,
+            record.channel_id,
+            record.user_hash,
+            record.via,
+            record.text,
+            record.normalised,
+            record.entry_id,
+            record.score,
+            record.outcome,
+            record.latency_ms,
         )
-        await self._db.commit()
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((row, done))
+        await done
+
+    async def _write_loop(self) -> None:
+        """Drain the queue: each batch is one executemany + one commit; None stops the loop."""
+        queue = self._queue
+        stopping = False
+        while not stopping:
+            first = await queue.get()
+            if first is None:
+                break
+            batch = [first]
+            while not queue.empty() and len(batch) < MAX_BATCH:
+                item = queue.get_nowait()
+                if item is None:
+                    stopping = True  # commit what came before the stop, then end
+                    break
+                batch.append(item)
+            try:
+                await self._commit_batch([row for row, _ in batch])
+            except asyncio.CancelledError:
+                for _, done in batch:
+                    done.cancel()
+                raise
+            except Exception as exc:
+                log.error("could not store %d question(s): %s", len(batch), exc)
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+    async def _commit_batch(self, rows: list[_Row]) -> None:
+        try:
+            await self._db.executemany(INSERT_QUESTION, rows)
+            await self._db.commit()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self._db.rollback()
+            raise
+        self.commits += 1
 
     async def record_vote(self, message_id: int, user_hash: str, entry_id: str, vote: Vote) -> bool:
         async with self._db.execute(
@@ -156,7 +228,24 @@ class SqliteStore:
             return [Gap(str(k), int(n), str(t), float(at)) async for k, n, t, at in cur]
 
     async def close(self) -> None:
-        await self._db.close()
+        """Commit every question already queued, stop the writer, close the connection."""
+        if not self._closing:
+            self._closing = True
+            self._queue.put_nowait(None)
+        try:
+            await asyncio.wait({self._writer})  # never raises the writer's own outcome
+        finally:
+            if not self._writer.done():  # close() itself was cancelled: stop writing now
+                self._writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._writer
+            if not self._writer.cancelled() and self._writer.exception() is not None:
+                log.error("the question writer failed", exc_info=self._writer.exception())
+            while not self._queue.empty():  # only left if the writer was stopped early
+                item = self._queue.get_nowait()
+                if item is not None:
+                    item[1].cancel()
+            await self._db.close()
 
 
 async def schema_version(db: aiosqlite.Connection) -> int:
