@@ -68,6 +68,12 @@ class StoreClosed(RuntimeError):
     """The store is closing or closed: nothing more can be written."""
 
 
+def _storable(text: str) -> str:
+    """Text SQLite can store: a lone surrogate (valid in a Python str and in JSON escapes,
+    not in UTF-8) would make the whole batch fail, so it is stored as "?" instead."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class SqliteStore:
     """Open with ``await SqliteStore.open(path)``; always ``await store.close()``.
 
@@ -118,8 +124,8 @@ class SqliteStore:
             record.channel_id,
             record.user_hash,
             record.via,
-            record.text,
-            record.normalised,
+            _storable(record.text),
+            _storable(record.normalised),
             record.entry_id,
             record.score,
             record.outcome,

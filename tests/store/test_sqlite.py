@@ -207,3 +207,15 @@ async def test_close_commits_everything_queued_then_refuses(tmp_path: Path) -> N
     with pytest.raises(StoreClosed):
         await store.log_question(record(store, "late", "answer"))
     await store.close()  # a second close is harmless
+
+
+async def test_a_lone_surrogate_does_not_lose_the_question_or_its_batch(tmp_path: Path) -> None:
+    # JSON can carry "\ud800" and Python keeps it in a str, but UTF-8 (and SQLite) cannot.
+    path = tmp_path / "bot.sqlite3"
+    store = await SqliteStore.open(path)
+    try:
+        texts = ["broken \ud800 question", "a normal question"]
+        await asyncio.gather(*(store.log_question(record(store, t, "decline")) for t in texts))
+        assert sorted(rows_in(path)) == ["a normal question", "broken ? question"]
+    finally:
+        await store.close()
