@@ -134,6 +134,10 @@ class Normalizer:
             tuple(stem(w) for w in k): v for k, v in self._replacements.items() if len(k) > 1
         }
         self._max_phrase = max((len(k) for k in self._replacements), default=1)
+        # Words (and stems) that can start a multi-word phrase: any other word is only ever
+        # a one-word key, so expand() looks it up once instead of once per phrase length.
+        self._phrase_starts = frozenset(k[0] for k in self._replacements if len(k) > 1)
+        self._phrase_start_stems = frozenset(k[0] for k in self._stem_replacements)
         vocab: set[str] = set()
         for word in vocabulary:
             vocab.update(clean(word).split())
@@ -182,12 +186,21 @@ class Normalizer:
         out: list[str] = []
         i = 0
         n = len(words)
+        stems: list[str] | None = None  # computed once, only if a multi-word key needs them
         while i < n:
-            for size in range(min(self._max_phrase, n - i), 0, -1):
+            longest = min(self._max_phrase, n - i)
+            if longest > 1 and words[i] not in self._phrase_starts:
+                if stems is None:
+                    stems = [stem(w) for w in words]
+                if stems[i] not in self._phrase_start_stems:
+                    longest = 1
+            for size in range(longest, 0, -1):
                 key = tuple(words[i : i + size])
                 repl = self._replacements.get(key)
                 if repl is None and size > 1:
-                    repl = self._stem_replacements.get(tuple(stem(w) for w in key))
+                    if stems is None:
+                        stems = [stem(w) for w in words]
+                    repl = self._stem_replacements.get(tuple(stems[i : i + size]))
                 if repl is not None:
                     out.extend(repl)
                     i += size
