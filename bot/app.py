@@ -13,6 +13,7 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,7 @@ class CareerBot(commands.Bot):
         self._reload_lock = asyncio.Lock()
         self._connected = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._pending: set[asyncio.Task[None]] = set()
         self.commands_only = False
         """True for ``python -m bot sync``: setup_hook only registers the commands."""
 
@@ -214,6 +216,8 @@ class CareerBot(commands.Bot):
         try:
             await super().close()
         finally:
+            if self._pending:  # questions still being written
+                await asyncio.gather(*self._pending, return_exceptions=True)
             if self._store is not None:
                 store, self._store = self._store, None
                 await store.close()
@@ -284,6 +288,15 @@ class CareerBot(commands.Bot):
                 log.warning("watch reload kept the last good knowledge: %s", result.problems[:5])
 
     # ------------------------------------------------------------------ asking
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run bookkeeping (storing a question) off the reply's critical path.
+
+        The task is kept until done (no silent garbage collection) and awaited by ``close``.
+        """
+        task = asyncio.create_task(coro)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
     def check_cooldown(self, user_id: int) -> float:
         """0.0 if the user may ask now, else seconds to wait."""
         return self.cooldown.hit(user_id, time.monotonic())

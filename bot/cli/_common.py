@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.store import Store
+
+T = TypeVar("T")
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:
@@ -33,3 +37,38 @@ def database_path(args: argparse.Namespace) -> Path | None:
         return Path(args.database)
     settings = load(args)
     return settings.database_path if settings else None
+
+
+def add_store_arguments(parser: argparse.ArgumentParser, *, limit: int, what: str) -> None:
+    """Options shared by the commands that read the question log (stats, gaps)."""
+    add_config_argument(parser)
+    parser.add_argument("--database", type=Path, default=None, help="SQLite file (else config)")
+    parser.add_argument("--limit", type=int, default=limit, help=f"{what} (default {limit})")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def read_store(args: argparse.Namespace, reader: Callable[[Store], Awaitable[T]]) -> T | int:
+    """Open the configured question log, run ``reader`` on it, close it.
+
+    Returns the reader's result, or an exit code after printing a one-line reason
+    (2: bad configuration, 1: no database yet).
+    """
+    import asyncio
+
+    from bot.store.sqlite import SqliteStore
+
+    path = database_path(args)
+    if path is None:
+        return 2
+    if not path.exists():
+        print(f"careerbot: no database at {path} (nothing asked yet?)", file=sys.stderr)
+        return 1
+
+    async def read() -> T:
+        store = await SqliteStore.open(path)
+        try:
+            return await reader(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(read())

@@ -4,43 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import asdict
-from pathlib import Path
 
-from bot.cli._common import add_config_argument, database_path
+from bot.cli._common import add_store_arguments, read_store
 
 HELP = "List unanswered questions (grouped by normalised text) to guide new knowledge."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_config_argument(parser)
-    parser.add_argument("--database", type=Path, default=None, help="SQLite file (else config)")
-    parser.add_argument("--limit", type=int, default=20, help="groups to show (default 20)")
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    add_store_arguments(parser, limit=20, what="groups to show")
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from bot.store import Gap
-    from bot.store.sqlite import SqliteStore
-
-    path = database_path(args)
-    if path is None:
-        return 2
-    if not path.exists():
-        print(f"careerbot: no database at {path} (nothing asked yet?)", file=sys.stderr)
-        return 1
-
-    async def read() -> list[Gap]:
-        store = await SqliteStore.open(path)
-        try:
-            return await store.gaps(limit=args.limit)
-        finally:
-            await store.close()
-
-    gaps = asyncio.run(read())
+    gaps = read_store(args, lambda store: store.gaps(limit=args.limit))
+    if isinstance(gaps, int):
+        return gaps
     if args.json:
         print(json.dumps([asdict(g) for g in gaps], indent=2))
         return 0

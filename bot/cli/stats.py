@@ -4,43 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import asdict
-from pathlib import Path
 
-from bot.cli._common import add_config_argument, database_path
+from bot.cli._common import add_store_arguments, read_store
 
 HELP = "Show question statistics from the database (answer rate, top entries, votes)."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_config_argument(parser)
-    parser.add_argument("--database", type=Path, default=None, help="SQLite file (else config)")
-    parser.add_argument("--limit", type=int, default=10, help="rows per list (default 10)")
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    add_store_arguments(parser, limit=10, what="rows per list")
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from bot.store import Stats
-    from bot.store.sqlite import SqliteStore
-
-    path = database_path(args)
-    if path is None:
-        return 2
-    if not path.exists():
-        print(f"careerbot: no database at {path} (nothing asked yet?)", file=sys.stderr)
-        return 1
-
-    async def read() -> Stats:
-        store = await SqliteStore.open(path)
-        try:
-            return await store.stats(limit=args.limit)
-        finally:
-            await store.close()
-
-    stats = asyncio.run(read())
+    stats = read_store(args, lambda store: store.stats(limit=args.limit))
+    if isinstance(stats, int):
+        return stats
     if args.json:
         print(json.dumps({**asdict(stats), "answer_rate": stats.answer_rate}, indent=2))
         return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -147,7 +148,7 @@ async def log_answer(
     started: float,
     question: str,
 ) -> None:
-    """Log (no question text at INFO) and store one answered question."""
+    """Log (no question text at INFO) and store one answered question (in the background)."""
     latency_ms = (time.perf_counter() - started) * 1000
     log.info(
         "question via=%s outcome=%s entry=%s score=%.3f latency_ms=%.1f",
@@ -160,21 +161,26 @@ async def log_answer(
     guild_id = where.guild.id if where.guild else None
     channel_id = where.channel.id if where.channel else None
     text = question or (answer.title if answer.entry_id else "")
+    record = QuestionRecord(
+        text=text,
+        normalised="",  # filled in the background: keeps normalising off the reply's path
+        outcome=answer.outcome.value,
+        entry_id=answer.entry_id,
+        score=answer.confidence,
+        latency_ms=latency_ms,
+        guild_id=guild_id,
+        channel_id=channel_id,
+        user_hash=bot.store.hash_user(user_id),
+        via=via,
+    )
+    bot.spawn(_store_question(bot, record))
+
+
+async def _store_question(bot: CareerBot, record: QuestionRecord) -> None:
     try:
-        await bot.store.log_question(
-            QuestionRecord(
-                text=text,
-                normalised=bot.engine.normalise(text) if text else "",
-                outcome=answer.outcome.value,
-                entry_id=answer.entry_id,
-                score=answer.confidence,
-                latency_ms=latency_ms,
-                guild_id=guild_id,
-                channel_id=channel_id,
-                user_hash=bot.store.hash_user(user_id),
-                via=via,
-            )
-        )
+        if record.text:
+            record = dataclasses.replace(record, normalised=bot.engine.normalise(record.text))
+        await bot.store.log_question(record)
     except Exception:
         log.exception("could not store a question")
 

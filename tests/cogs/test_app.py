@@ -254,3 +254,36 @@ async def test_heartbeat_written_only_while_connected(tmp_path: Path) -> None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+async def test_setup_hook_then_close_keeps_every_question(
+    tmp_path: Path, knowledge_copy: Path
+) -> None:
+    """setup_hook opens the store and builds the engine; close waits for background writes."""
+    from types import SimpleNamespace
+
+    from bot.cogs.ask import log_answer
+    from bot.store.sqlite import SqliteStore
+
+    db = tmp_path / "data" / "bot.sqlite3"
+    settings = Settings(
+        knowledge_path=knowledge_copy, database_path=db, heartbeat_path=tmp_path / "hb"
+    )
+    bot = create_bot(settings)
+    where = SimpleNamespace(guild=SimpleNamespace(id=5), channel=SimpleNamespace(id=6))
+    async with bot:
+        await bot.setup_hook()
+        assert bot.engine.kb.entries
+        assert {c.name for c in bot.tree.get_commands()} >= {"ask", "kb", "Ask careerbot"}
+        for question in ("How much do CSRs earn?", "How do I become an astronaut?"):
+            answer = bot.engine.ask(question)
+            await log_answer(bot, answer, 1234, where, "slash", 0.0, question)  # type: ignore[arg-type]
+    assert bot.is_closed()
+    store = await SqliteStore.open(db)
+    try:
+        stats = await store.stats()
+        assert stats.total == 2
+        gaps = await store.gaps()
+        assert all(g.normalised == g.normalised.strip() and g.normalised for g in gaps)
+    finally:
+        await store.close()
