@@ -216,3 +216,42 @@ async def test_file_watcher_keeps_the_last_good_knowledge(
             question = fixed_with_marker(knowledge, f"ZQXWATCH{number}")
             await wait_log(caplog, "watch reload ok", start, within=20)
             assert f"ZQXWATCH{number}" in await ask_text(fake, question), kind
+
+
+def swap_in(fresh: Path, live: Path, old: Path) -> None:
+    """Rename ``live`` away and ``fresh`` into its place (an atomic-ish deploy)."""
+    live.rename(old)
+    fresh.rename(live)
+
+
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+async def test_file_watcher_survives_the_folder_being_replaced(
+    fake: FakeDiscord,
+    tmp_path: Path,
+    knowledge: Path,
+    caplog: pytest.LogCaptureFixture,
+    how: str,
+) -> None:
+    """A deploy may replace knowledge/ as a whole (rm + copy, or rename a fresh copy into place):
+    the watcher must then watch the new folder, not go silent on the old one."""
+    caplog.set_level(logging.INFO, logger="bot")
+    settings = careerbot_settings(tmp_path, knowledge).model_copy(update={"watch_knowledge": True})
+    fresh = tmp_path / "fresh"
+    async with careerbot_running(fake, settings):
+        await asyncio.sleep(0.3)  # let the watcher start
+        shutil.copytree(KNOWLEDGE, fresh)
+        question = fixed_with_marker(fresh, "ZQXREPLACED")
+        if how == "deleted":
+            shutil.rmtree(knowledge)
+            await asyncio.sleep(2.5)  # the watcher sees the folder go (and keeps serving)
+            assert PAY_FIGURE in await ask_text(fake, PAY_QUESTION)
+            fresh.rename(knowledge)
+        else:
+            swap_in(fresh, knowledge, tmp_path / "old")
+        await wait_log(caplog, "knowledge reloaded", 0, within=20)
+        assert "ZQXREPLACED" in await ask_text(fake, question)
+        # and it keeps watching the new folder
+        start = len(caplog.records)
+        question = fixed_with_marker(knowledge, "ZQXAFTER")
+        await wait_log(caplog, "knowledge reloaded", start, within=20)
+        assert "ZQXAFTER" in await ask_text(fake, question)
