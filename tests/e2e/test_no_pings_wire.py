@@ -126,6 +126,12 @@ async def test_hostile_questions_ping_nobody(
             assert "something went wrong" not in visible_text(rec).lower(), visible_text(rec)
         replies += len(sent)
     assert replies >= 4 * len(HOSTILE)
+    # The moderators' views quote what members asked: they ping nobody either.
+    for sub in ("gaps", "stats"):
+        mark = fake.mark()
+        await fake.response(await fake.slash(f"kb {sub}", user=fake.moderator), within=10)
+        for rec in sent_since(fake, mark):
+            assert_pings_nobody(rec, None, ping)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage() for r in errors]
 

@@ -142,3 +142,19 @@ async def test_owner_may_sync(fake: FakeDiscord, bot: tuple[Any, str]) -> None:
     text = visible_text(await final(fake, inter, within=15))
     assert text.startswith("Synced"), text
     assert command_syncs(fake) == syncs + 1
+
+
+@pytest.mark.parametrize("who", ["plain", "moderator-role", "manage-server"])
+async def test_entry_autocomplete_lists_ids_only_to_moderators(
+    fake: FakeDiscord, bot: tuple[Any, str], who: str
+) -> None:
+    """Autocomplete skips command checks in discord.py: the callback itself must check."""
+    user = {"plain": PLAIN, "moderator-role": fake.moderator, "manage-server": MANAGER}[who]
+    inter = await fake.autocomplete("kb entry", {"id": ENTRY_ID[:10]}, focused="id", user=user)
+    cb = await fake.response(inter, within=10)
+    assert cb.body["type"] == 8
+    choices = cb.data.get("choices") or []
+    if who == "plain":
+        assert choices == []
+    else:
+        assert ENTRY_ID in [c["value"] for c in choices]
