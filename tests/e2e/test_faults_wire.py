@@ -9,6 +9,7 @@ After every fault the bot answers the next question.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -137,3 +138,21 @@ async def test_followup_on_a_closed_interaction_is_logged_and_the_bot_serves_on(
     for rec in fake.bot_messages():
         if rec.token == inter.token and "wrong" in visible_text(rec).lower():
             assert int(rec.data.get("flags", 0) or 0) & EPHEMERAL
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("CAREERBOT_SOAK"),
+    reason="discord.py backs off 16 s over 5 tries; CAREERBOT_SOAK=1 runs it",
+)
+async def test_callback_failing_every_retry_is_logged_and_the_bot_serves_on(
+    fake: FakeDiscord, bot: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake.fail_next(KIND_CALLBACK, status=502, count=5)
+    inter = await fake.slash("ask", {"question": PAY_QUESTION})
+    notice = await fake.response(inter, within=40)
+    assert statuses(fake, inter, KIND_CALLBACK) == [502] * 5 + [200]
+    assert int(notice.data.get("flags", 0) or 0) & EPHEMERAL, notice.data
+    assert any(r.levelno >= logging.ERROR and r.exc_info for r in caplog.records)
+    await answered(fake)
