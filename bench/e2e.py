@@ -6,7 +6,13 @@ concurrent slash commands dispatched over the gateway; latency = INTERACTION_CRE
 interaction callback received (and -> final message, for answers that defer). Prints p50/p99/max,
 RSS, and careerbot's p99 as a multiple of the trivial bot's (the floor; target <= 1.25x).
 
+careerbot keeps prepared answers by exact question text, and by default the bench cycles 50
+questions (each asked several times per round), so most requests are cache hits; it prints
+how many were repeats. ``--distinct`` makes every request's text unique (the letter case of
+the question varies, which the engine ignores) so every request goes through the engine.
+
     .venv/bin/python bench/e2e.py [--n 200] [--knowledge knowledge] [--skip-careerbot]
+        [--distinct]
 """
 
 from __future__ import annotations
@@ -92,6 +98,40 @@ class Subject:
     sequential_ms: list[float] = field(default_factory=list)
     errors: int = 0
     rss_mb: float = 0.0
+    distinct: bool = False
+    sent: int = 0
+    repeats: int = 0
+    _seen: set[str] = field(default_factory=set)
+
+    def next_options(self, n: int) -> list[dict[str, str]]:
+        """The options of the next ``n`` requests (counting how many repeat an earlier text)."""
+        out = []
+        for _ in range(n):
+            option = dict(self.options[self.sent % len(self.options)])
+            if self.distinct and "question" in option:
+                option["question"] = vary_case(option["question"], self.sent)
+            text = option.get("question", "")
+            if text in self._seen:
+                self.repeats += 1
+            self._seen.add(text)
+            self.sent += 1
+            out.append(option)
+        return out
+
+
+def vary_case(text: str, k: int) -> str:
+    """``text`` with the case of its first letters flipped by the bits of ``k`` (unique per k
+    below 2**(letters)), e.g. to defeat a cache keyed by exact text without changing meaning."""
+    chars = list(text)
+    bit = 0
+    for i, c in enumerate(chars):
+        if bit >= 16:
+            break
+        if c.isalpha():
+            if k >> bit & 1:
+                chars[i] = c.swapcase()
+            bit += 1
+    return "".join(chars)
 
 
 async def measure(subjects: list[Subject], n: int, rounds: int, sequential: int) -> None:
@@ -107,15 +147,16 @@ async def measure(subjects: list[Subject], n: int, rounds: int, sequential: int)
             fakes.append(fake)
             procs.append(proc)
         for fake, subject in zip(fakes, subjects, strict=True):
-            await burst(fake, min(n, 20), subject.command, subject.options)  # warm-up
-        for i in range(sequential):  # one at a time: latency without queueing
+            warm = min(n, 20)
+            await burst(fake, warm, subject.command, subject.next_options(warm))  # warm-up
+        for _ in range(sequential):  # one at a time: latency without queueing
             for fake, subject in zip(fakes, subjects, strict=True):
-                option = subject.options[i % len(subject.options)]
-                _, finals, _ = await burst(fake, 1, subject.command, [option])
+                _, finals, _ = await burst(fake, 1, subject.command, subject.next_options(1))
                 subject.sequential_ms += finals
         for _ in range(rounds):
             for fake, subject in zip(fakes, subjects, strict=True):
-                cbs, finals, errors = await burst(fake, n, subject.command, subject.options)
+                options = subject.next_options(n)
+                cbs, finals, errors = await burst(fake, n, subject.command, options)
                 subject.callback_ms += cbs
                 subject.final_ms += finals
                 subject.errors += errors
@@ -168,6 +209,9 @@ async def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sequential", type=int, default=50, help="one-at-a-time requests")
     parser.add_argument("--skip-careerbot", action="store_true")
+    parser.add_argument(
+        "--distinct", action="store_true", help="every question text unique (no cache hits)"
+    )
     args = parser.parse_args()
 
     random.seed(7)
@@ -182,7 +226,7 @@ async def main() -> int:
             asks = [{"question": q} for q in random.sample(qs, k=min(50, len(qs)))]
             argv = ["-m", "bot", "run"]
             work = careerbot_dir(root, args.knowledge)
-            subjects.append(Subject("careerbot", argv, work, "ask", asks))
+            subjects.append(Subject("careerbot", argv, work, "ask", asks, distinct=args.distinct))
         await measure(subjects, args.n, args.rounds, args.sequential)
         print(f"{args.n} concurrent slash commands per round, {args.rounds} rounds")
         for subject in subjects:
@@ -191,6 +235,11 @@ async def main() -> int:
             print("careerbot: skipped (bot/app.py not present or --skip-careerbot)")
             return 0
         bot = subjects[1]
+        print(
+            f"careerbot questions: {len(bot._seen)} distinct texts over {bot.sent} requests; "
+            f"{bot.repeats} ({bot.repeats / bot.sent:.0%}) repeated an earlier text"
+            + (" (--distinct)" if bot.distinct else " (use --distinct for no repeats)")
+        )
         ratio = pct(bot.callback_ms, 0.99) / pct(floor.callback_ms, 0.99)
         rounds = [b / f for b, f in zip(bot.round_p99, floor.round_p99, strict=True)]
         print(

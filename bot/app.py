@@ -10,28 +10,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import time
-from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs._ask_logic import Cooldown
+from bot.cogs._ask_logic import LRU, Cooldown
 from bot.config import Settings
 from bot.engine import Engine, EngineSettings
 from bot.knowledge.base import KnowledgeBase, KnowledgeError
 from bot.store import Store
 
+if TYPE_CHECKING:
+    from bot.cogs.ask import EntryReply, Prepared
+
 log = logging.getLogger("bot.app")
 
 HEARTBEAT_SECONDS = 30.0
 WATCH_POLL_SECONDS = 2.0  # how soon the watcher notices knowledge/ was replaced
+ANSWER_CACHE_SIZE = 1024
+"""Distinct question texts whose prepared reply is kept (popular questions repeat)."""
 COGS = ("bot.cogs.ask", "bot.cogs.facts", "bot.cogs.moderation")
 
 
@@ -77,6 +82,20 @@ def build_engine(settings: Settings) -> Engine:
     from bot.knowledge.loader import load_knowledge
 
     return Engine(load_knowledge(settings.knowledge_path), engine_settings(settings))
+
+
+def settle_heap() -> None:
+    """Collect, then move every object alive now out of the garbage collector's sight.
+
+    The knowledge and the engine are ~70k long-lived objects: each full collection walks
+    them all (~20-30 ms on one core), and a burst of questions allocates enough to trigger
+    several, which lands straight on the slowest replies. Frozen objects are still freed by
+    reference counting; the previous frozen set is released first, so a reload's old engine
+    is collected rather than kept forever.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def problems_of(exc: BaseException) -> list[str]:
@@ -150,13 +169,19 @@ class CareerBot(commands.Bot):
         self.cooldown = Cooldown(settings.cooldown.rate, settings.cooldown.per_seconds)
         self.heartbeat_interval = HEARTBEAT_SECONDS
         self._engine: Engine | None = None
+        self.answers: LRU[str, Prepared] = LRU(ANSWER_CACHE_SIZE)
+        """Prepared replies by raw question text, for the current engine only."""
+        self.entry_replies: LRU[str, EntryReply] = LRU(ANSWER_CACHE_SIZE)
+        """Rendered embed + view by entry id, for the current engine only."""
         self._store: Store | None = None
         self._reload_lock = asyncio.Lock()
         self._connected = False
         self._tasks: list[asyncio.Task[None]] = []
-        self._pending: set[asyncio.Task[None]] = set()
         self.commands_only = False
         """True for ``python -m bot sync``: setup_hook only registers the commands."""
+        self.freeze_heap = False
+        """Set by ``start_bot``: settle the heap after start and every reload (see settle_heap).
+        Process-wide, so never on in tests that build bots in-process."""
 
     # ------------------------------------------------------------------ state
     @property
@@ -167,6 +192,9 @@ class CareerBot(commands.Bot):
 
     @engine.setter
     def engine(self, engine: Engine) -> None:
+        # Nothing prepared by the previous engine may be served after the swap.
+        self.answers.clear()
+        self.entry_replies.clear()
         self._engine = engine
 
     @property
@@ -206,6 +234,8 @@ class CareerBot(commands.Bot):
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="careerbot-heartbeat"))
         if self.settings.watch_knowledge:
             self._tasks.append(asyncio.create_task(self._watch(), name="careerbot-watch"))
+        if self.freeze_heap:
+            settle_heap()
 
     async def close(self) -> None:
         for task in self._tasks:
@@ -217,8 +247,6 @@ class CareerBot(commands.Bot):
         try:
             await super().close()
         finally:
-            if self._pending:  # questions still being written
-                await asyncio.gather(*self._pending, return_exceptions=True)
             if self._store is not None:
                 store, self._store = self._store, None
                 await store.close()
@@ -252,8 +280,11 @@ class CareerBot(commands.Bot):
                 log.warning("knowledge reload refused: %d problem(s)", len(problems))
                 return ReloadResult(False, before, before, problems)
             self.engine = new  # one assignment: every caller sees the old or the new engine
-            after = counts_of(new.kb)
-            log.info("knowledge reloaded: %s", new.kb.counts().summary())
+            del new
+            if self.freeze_heap:
+                settle_heap()
+            after = counts_of(self.engine.kb)
+            log.info("knowledge reloaded: %s", self.engine.kb.counts().summary())
             return ReloadResult(True, before, after)
 
     async def check_knowledge(self) -> ReloadResult:
@@ -288,20 +319,24 @@ class CareerBot(commands.Bot):
 
         root = self.settings.knowledge_path
         watched = folder_identity(root)
+        replaced = False
         while not self.is_closed():
             current = folder_identity(root)
             if current is None:
                 await asyncio.sleep(WATCH_POLL_SECONDS)
                 continue
             if current != watched:
-                watched = current
-                await self._watch_reload("knowledge folder replaced")
+                watched, replaced = current, True
             try:
                 async for changes in awatch(
                     root, rust_timeout=int(WATCH_POLL_SECONDS * 1000), yield_on_timeout=True
                 ):
-                    if changes:
-                        await self._watch_reload(f"knowledge files changed ({len(changes)})")
+                    # A replaced folder is reloaded once the new watch is up, so no edit made
+                    # in between is missed.
+                    if replaced or changes:
+                        why = "knowledge folder replaced" if replaced else "knowledge files changed"
+                        replaced = False
+                        await self._watch_reload(f"{why} ({len(changes)})")
                     if folder_identity(root) != watched:
                         break
             except OSError:  # e.g. the inotify watch limit: keep serving, try again later
@@ -317,15 +352,6 @@ class CareerBot(commands.Bot):
             log.warning("watch reload kept the last good knowledge: %s", result.problems[:5])
 
     # ------------------------------------------------------------------ asking
-    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        """Run bookkeeping (storing a question) off the reply's critical path.
-
-        The task is kept until done (no silent garbage collection) and awaited by ``close``.
-        """
-        task = asyncio.create_task(coro)
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
-
     def check_cooldown(self, user_id: int) -> float:
         """0.0 if the user may ask now, else seconds to wait."""
         return self.cooldown.hit(user_id, time.monotonic())
@@ -378,6 +404,7 @@ async def start_bot(settings: Settings) -> None:
     if settings.token is None:
         raise RuntimeError("DISCORD_TOKEN is not set")
     bot = create_bot(settings)
+    bot.freeze_heap = True
     loop = asyncio.get_running_loop()
     closing: list[asyncio.Task[None]] = []
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections import deque
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict, deque
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Generic, TypeVar
 
 CUSTOM_ID_MAX: Final = 100
 ASK_TEMPLATE: Final = r"careerbot:ask:(?P<entry_id>[a-z0-9.-]+)"
@@ -112,6 +112,47 @@ class Cooldown:
         for k in stale:
             del self._hits[k]
             self._notified.pop(k, None)
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A small least-recently-used map (``maxsize`` 0 keeps nothing). Counts hits and misses.
+
+    Popular questions repeat in real servers: the bot keeps their prepared replies here and
+    clears it whenever the engine is replaced, so an entry never outlives its knowledge.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is None:
+            self.misses += 1
+            return None
+        self._items.move_to_end(key)
+        self.hits += 1
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        if self.maxsize <= 0:
+            return
+        self._items[key] = value
+        self._items.move_to_end(key)
+        if len(self._items) > self.maxsize:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def is_moderator(

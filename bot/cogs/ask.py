@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import discord
 from discord import app_commands
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot.ask")
 
 Interaction = discord.Interaction[Any]
+
+CACHED_QUESTION_MAX: Final = 300
+"""Longer questions (mentions, DMs) are answered but not kept in the answer cache."""
 
 
 def _bot(interaction: Interaction) -> CareerBot:
@@ -76,7 +79,7 @@ class AskButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ASK_TEM
             )
             return
         await log_answer(bot, answer, interaction.user.id, interaction, "button", started, "")
-        embed, view = build_reply(answer)
+        embed, view = shared_reply(bot, answer)
         await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING)
 
 
@@ -139,6 +142,71 @@ def build_reply(answer: Answer) -> tuple[discord.Embed, discord.ui.View | None]:
     return discord.Embed.from_dict(to_embed(answer)), build_view(answer)
 
 
+Reply = tuple[discord.Embed, discord.ui.View | None]
+EntryReply = tuple[tuple[object, ...], discord.Embed, discord.ui.View | None]
+
+
+def _shown(answer: Answer) -> tuple[object, ...]:
+    """Everything of an answer that its embed and view show."""
+    return (
+        answer.outcome,
+        answer.entry_id,
+        answer.title,
+        answer.body,
+        answer.fields,
+        answer.sources,
+        answer.related,
+        answer.suggestions,
+    )
+
+
+def shared_reply(bot: CareerBot, answer: Answer) -> Reply:
+    """The embed and view of ``answer``, built once per entry and shared by its replies.
+
+    Only for public (non-ephemeral) replies: the embed is only read when sent, and the view
+    holds nothing but persistent DynamicItems, so discord.py never dispatches through it nor
+    keeps it per message (ephemeral sends would give it a timeout: build those fresh). The
+    cache is the bot's, cleared with every new engine; a changed answer is rebuilt.
+    """
+    if answer.outcome is not Outcome.ANSWER or not answer.entry_id:
+        return build_reply(answer)
+    shown = _shown(answer)
+    hit = bot.entry_replies.get(answer.entry_id)
+    if hit is not None and hit[0] == shown:
+        return hit[1], hit[2]
+    embed, view = build_reply(answer)
+    bot.entry_replies.put(answer.entry_id, (shown, embed, view))
+    return embed, view
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One question's answer and its reply, computed once (kept for repeated questions)."""
+
+    answer: Answer
+    normalised: str
+    reply: Reply | None
+    """None when the question is declined (the reply is plain text)."""
+
+
+def prepare(bot: CareerBot, question: str) -> Prepared:
+    """Answer ``question`` from the bot's answer cache, or ask the engine and keep the result.
+
+    The engine is asked and the question normalised (for the gaps report) once per distinct
+    question text per engine; the bot clears the cache when it swaps the engine.
+    """
+    hit = bot.answers.get(question)
+    if hit is not None:
+        return hit
+    engine = bot.engine
+    answer = engine.ask(question)
+    reply = None if answer.outcome is Outcome.DECLINE else shared_reply(bot, answer)
+    prepared = Prepared(answer, engine.normalise(question), reply)
+    if len(question) <= CACHED_QUESTION_MAX:
+        bot.answers.put(question, prepared)
+    return prepared
+
+
 async def log_answer(
     bot: CareerBot,
     answer: Answer,
@@ -147,23 +215,35 @@ async def log_answer(
     via: str,
     started: float,
     question: str,
+    normalised: str | None = None,
 ) -> None:
-    """Log (no question text at INFO) and store one answered question (in the background)."""
+    """Log (no question text at INFO) and store one answered question, before the reply.
+
+    Awaited before the reply is sent, so every answer a member saw is in the question log
+    even if the process is killed right after (the store commits in groups, so a burst
+    shares a few commits). A store failure is logged and the member still gets the answer.
+    """
     latency_ms = (time.perf_counter() - started) * 1000
-    log.info(
-        "question via=%s outcome=%s entry=%s score=%.3f latency_ms=%.1f",
-        via,
-        answer.outcome.value,
-        answer.entry_id,
-        answer.confidence,
-        latency_ms,
-    )
-    guild_id = where.guild.id if where.guild else None
-    channel_id = where.channel.id if where.channel else None
+    if log.isEnabledFor(logging.INFO):
+        log.info(
+            "question via=%s outcome=%s entry=%s score=%.3f latency_ms=%.1f",
+            via,
+            answer.outcome.value,
+            answer.entry_id,
+            answer.confidence,
+            latency_ms,
+        )
     text = question or (answer.title if answer.entry_id else "")
+    if normalised is None:
+        normalised = bot.engine.normalise(text) if text else ""
+    if isinstance(where, discord.Interaction):  # plain ids: no guild/channel object lookups
+        guild_id, channel_id = where.guild_id, where.channel_id
+    else:
+        guild_id = where.guild.id if where.guild else None
+        channel_id = where.channel.id if where.channel else None
     record = QuestionRecord(
         text=text,
-        normalised="",  # filled in the background: keeps normalising off the reply's path
+        normalised=normalised,
         outcome=answer.outcome.value,
         entry_id=answer.entry_id,
         score=answer.confidence,
@@ -173,13 +253,7 @@ async def log_answer(
         user_hash=bot.store.hash_user(user_id),
         via=via,
     )
-    bot.spawn(_store_question(bot, record))
-
-
-async def _store_question(bot: CareerBot, record: QuestionRecord) -> None:
     try:
-        if record.text:
-            record = dataclasses.replace(record, normalised=bot.engine.normalise(record.text))
         await bot.store.log_question(record)
     except Exception:
         log.exception("could not store a question")
@@ -199,9 +273,9 @@ class Ask(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
-    def answer(self, question: str) -> tuple[Answer, float]:
+    def answer(self, question: str) -> tuple[Prepared, float]:
         started = time.perf_counter()
-        return self.bot.engine.ask(question), started
+        return prepare(self.bot, question), started
 
     def _cooldown(self, user_id: int) -> None:
         wait = self.bot.check_cooldown(user_id)
@@ -216,14 +290,21 @@ class Ask(commands.Cog):
         self, interaction: Interaction, question: app_commands.Range[str, 1, 300]
     ) -> None:
         self._cooldown(interaction.user.id)
-        answer, started = self.answer(question)
+        p, started = self.answer(question)
         await log_answer(
-            self.bot, answer, interaction.user.id, interaction, "slash", started, question
+            self.bot,
+            p.answer,
+            interaction.user.id,
+            interaction,
+            "slash",
+            started,
+            question,
+            p.normalised,
         )
-        if answer.outcome is Outcome.DECLINE:
+        if p.reply is None:
             await interaction.response.send_message(_decline(self.bot), ephemeral=True)
             return
-        embed, view = build_reply(answer)
+        embed, view = p.reply
         await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING)
 
     @ask.autocomplete("question")
@@ -248,17 +329,25 @@ class Ask(commands.Cog):
             )
             return
         self._cooldown(interaction.user.id)
-        answer, started = self.answer(question)
+        p, started = self.answer(question)
+        answer = p.answer
         await log_answer(
-            self.bot, answer, interaction.user.id, interaction, "menu", started, question
+            self.bot,
+            answer,
+            interaction.user.id,
+            interaction,
+            "menu",
+            started,
+            question,
+            p.normalised,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         mentions = self.bot.reply_mentions(message.author)
         try:
-            if answer.outcome is Outcome.DECLINE:
+            if p.reply is None:
                 await message.reply(_decline(self.bot), allowed_mentions=mentions)
             else:
-                embed, view = build_reply(answer)
+                embed, view = p.reply
                 await message.reply(
                     embed=embed, view=view or discord.utils.MISSING, allowed_mentions=mentions
                 )
@@ -302,15 +391,17 @@ class Ask(commands.Cog):
                     allowed_mentions=discord.AllowedMentions.none(),
                 )
             return
-        answer, started = self.answer(question)
-        if passive and answer.outcome is not Outcome.ANSWER:
+        p, started = self.answer(question)
+        if passive and p.answer.outcome is not Outcome.ANSWER:
             return  # overheard chat the bot cannot answer: stay quiet, keep gaps clean
-        await log_answer(self.bot, answer, message.author.id, message, via, started, question)
+        await log_answer(
+            self.bot, p.answer, message.author.id, message, via, started, question, p.normalised
+        )
         mentions = self.bot.reply_mentions(message.author)
-        if answer.outcome is Outcome.DECLINE:
+        if p.reply is None:
             await message.reply(_decline(self.bot), allowed_mentions=mentions)
             return
-        embed, view = build_reply(answer)
+        embed, view = p.reply
         await message.reply(
             embed=embed, view=view or discord.utils.MISSING, allowed_mentions=mentions
         )

@@ -5,16 +5,24 @@ index (word stem -> documents). Fact topics become *virtual entries* ("fact.<top
 with generated phrasings, so "receptionist salary" ranks like any curated entry but is
 answered from structured facts.
 
+Each target's answer text (a Q&A answer; a fact answer's items, issuers and figures) goes in
+a second index (bot/engine/answerindex.py): a question naming something only an answer says
+("Five9", "HDI", "the Philippines") finds that answer although no phrasing contains it.
+
 Ask time: normalise, detect career/level/topic/out-of-scope, preselect candidates from the
-index by IDF weight (numpy, no Python loop over entries), score the few candidates with
-rapidfuzz ``cdist``, fold in the detectors, take one confidence in [0, 1].
+index by IDF weight (numpy, no Python loop over entries), add the targets whose answers hold
+the question's rare words, score the few candidates with rapidfuzz ``cdist``, fold in the
+detectors and the answer-text evidence, take one confidence in [0, 1].
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 import math
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,20 +30,16 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from bot.engine.answer import Answer, AnswerField, Outcome, SourceRef, Suggestion
-from bot.engine.factbridge import (
-    TopicAnswerer,
-    external_compare,
-    fact_field,
-    fact_id,
-    make_answerer,
-    parse_fact_id,
-    source_refs,
-)
+from bot.engine import facts
+from bot.engine.answer import Answer, AnswerField, Outcome, Suggestion
+from bot.engine.answerindex import AnswerIndex, name_words
+from bot.engine.facts import fact_field, fact_id, source_refs
 from bot.engine.normalize import Normalizer, clean, stem
 from bot.engine.understand import Detector, Understanding
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.model import Entry, Level, Topic
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -48,6 +52,11 @@ class EngineSettings:
     unsure_threshold: float = 0.45
     candidates: int = 48
     """Documents scored with rapidfuzz after the index preselection."""
+    answer_weight: float = 0.7
+    """Confidence added for answer-text evidence 1.0 (the whole question's weight carried by
+    rare words of the target's answer); weaker than a phrasing match of the same words."""
+    answer_candidates: int = 12
+    """Targets found only through their answer text that are scored as candidates too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +153,9 @@ class Engine:
     def __init__(self, kb: KnowledgeBase, settings: EngineSettings | None = None) -> None:
         self.kb = kb
         self.settings = settings or EngineSettings()
-        self._facts: TopicAnswerer = make_answerer()
+        # Autocomplete's word list, built on first use (not at start-up).
+        self._word_counts: Counter[str] | None = None
+        self._known_words: list[str] = []
         self.norm = Normalizer(kb.synonyms, self._vocabulary())
         self.detector = Detector(kb, self.norm)
         self.targets: list[Target] = []
@@ -166,6 +177,13 @@ class Engine:
         self.docs = docs
         self.doc_target: IntArray = np.asarray(doc_target, dtype=np.int64)
         self._build_index()
+        texts = [self._answer_text(t) for t in self.targets]
+        self.answers = AnswerIndex(
+            [self._content(self.norm.words(text, correct=False)) for text in texts],
+            self.postings,
+            self.doc_target,
+            names={w for n in name_words(texts) for w in clean(n).split()},
+        )
 
     # ================================================================== build
     def _vocabulary(self) -> list[str]:
@@ -185,6 +203,9 @@ class Engine:
         words += syn.out_of_scope
         words += syn.off_topic
         words += syn.stopwords
+        for ck in kb.careers.values():
+            for items in (getattr(ck.lists, name) for name in type(ck.lists).model_fields):
+                words += [x for i in items for x in (i.name, i.detail, i.issuer) if x]
         for tpls in FACT_TEMPLATES.values():
             words += tpls
         return words
@@ -200,6 +221,17 @@ class Engine:
         content = self._content(self.norm.words(text))
         return " ".join(content) if content else self.norm.normalise(text)
 
+    def _answer_text(self, t: Target) -> str:
+        """What the target's answer says (for the answer-text index)."""
+        if t.is_fact:
+            answer = facts.answer_for_topic(self.kb, t.career, t.topic, t.level)
+            if answer is None:
+                return ""
+            parts = [answer.body, *(x for f in answer.fields for x in (f.name, f.value))]
+        else:
+            parts = [self.kb.entries[t.id].answer]
+        return "\n".join(parts)
+
     def _add_target(self, target: Target) -> int:
         idx = len(self.targets)
         self.targets.append(target)
@@ -212,7 +244,7 @@ class Engine:
             name = ck.career.name.lower()
             plural = (ck.career.plural or _plural(ck.career.name)).lower()
             for topic, templates in FACT_TEMPLATES.items():
-                if self._facts(self.kb, slug, topic, None) is None:
+                if not self._has_facts(slug, topic, None):
                     continue
                 q = QUESTION_TEMPLATES[topic].format(n=name, p=plural)
                 t = self._add_target(Target(fact_id(topic, slug, None), slug, topic, None, q, True))
@@ -220,7 +252,7 @@ class Engine:
                 if topic is not Topic.SALARY:
                     continue
                 for level, lw in LEVEL_WORDS.items():
-                    if self._facts(self.kb, slug, topic, level) is None:
+                    if not self._has_facts(slug, topic, level):
                         continue
                     lq = f"How much does a {lw} {name} earn?"
                     lt = self._add_target(
@@ -230,6 +262,10 @@ class Engine:
                         (lt, [tpl.format(n=name, p=plural, l=lw) for tpl in LEVEL_TEMPLATES])
                     )
         return out
+
+    def _has_facts(self, slug: str, topic: Topic, level: Level | None) -> bool:
+        """Whether facts.answer_for_topic answers this (without building the answer)."""
+        return topic in facts.SUPPORTED_TOPICS and facts.has_data(self.kb, slug, topic, level)
 
     def _build_index(self) -> None:
         postings: dict[str, list[int]] = defaultdict(list)
@@ -275,16 +311,11 @@ class Engine:
         idx = self._target_index.get(entry_id)
         if idx is not None:
             return self._answer_target(idx, 1.0)
-        parts = entry_id.split(".")
-        if len(parts) == 4 and parts[:2] == ["fact", "compare"]:
-            if parts[2] in self.kb.careers and parts[3] in self.kb.careers:
-                return self._compare(parts[2], parts[3], 1.0)
+        # Fact ids without a target of their own (comparisons, sources, levels not generated).
+        answer = facts.answer_for_fact_id(self.kb, entry_id)
+        if answer is None:
             return None
-        parsed = parse_fact_id(entry_id)
-        if parsed is None:
-            return None
-        topic, career, level = parsed
-        return self._fact_answer(career, topic, level, 1.0)
+        return dataclasses.replace(answer, outcome=Outcome.ANSWER, confidence=1.0)
 
     def complete(self, text: str, limit: int = 25) -> list[Suggestion]:
         limit = max(0, min(limit, 25))
@@ -296,13 +327,38 @@ class Engine:
             ]
             return out[:limit]
         try:
-            _, ranked = self.rank(text)
+            _, ranked = self.rank(self._finish_last_word(text))
         except Exception:
             return []
         return [
             Suggestion(self.targets[r.target].id, self.targets[r.target].question[:100], r.score)
             for r in ranked[:limit]
         ]
+
+    def _finish_last_word(self, text: str) -> str:
+        """Autocomplete sees text while it is typed: "csr sal" means "csr salary". An
+        unfinished last word (not a known word) becomes the most common known word it begins."""
+        head, _, last = text.rstrip().rpartition(" ")
+        last = last.casefold()
+        if text[-1:].isspace() or len(last) < 2:
+            return text
+        if self._word_counts is None:
+            counts: Counter[str] = Counter()
+            for entry in self.kb.entries.values():
+                for phrase in (entry.question, *entry.phrasings):
+                    counts.update(w for w in _WORD.findall(phrase.casefold()) if len(w) > 2)
+            self._word_counts = counts
+            self._known_words = sorted(counts)
+        if last in self._word_counts:
+            return text
+        start = bisect.bisect_left(self._known_words, last)
+        best: str | None = None
+        for word in itertools.islice(self._known_words, start, None):
+            if not word.startswith(last):
+                break
+            if best is None or self._word_counts[word] > self._word_counts[best]:
+                best = word
+        return f"{head} {best}" if best else text
 
     def complete_career(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         careers = [(slug, ck.career.name) for slug, ck in self.kb.careers.items()]
@@ -373,6 +429,9 @@ class Engine:
         if not u.careers and not any(w.isalpha() for w in content):
             return []  # numbers or symbols alone ("2 2", "$$") are not a question
         docs, shared = self._candidates(content)
+        evidence = self.answers.evidence(stem(w) for w in content)
+        if evidence:
+            docs, shared = self._answer_candidates(docs, shared, evidence, content)
         if len(docs) == 0:
             return []
         q = " ".join(content)
@@ -401,8 +460,9 @@ class Engine:
         order = np.argsort(-sim, kind="stable")
         per_target, first = np.unique(self.doc_target[docs][order], return_index=True)
         best_sim = sim[order][first]
+        aw = self.settings.answer_weight
         best = {
-            t: s + self._adjust(self.targets[t], u)
+            t: s + self._adjust(self.targets[t], u) + aw * evidence.get(t, 0.0)
             for t, s in zip(per_target.tolist(), best_sim.tolist(), strict=True)
         }
         if u.careers:
@@ -416,6 +476,30 @@ class Engine:
         self._fill_slots(best, u)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.targets[kv[0]].is_fact, kv[0]))
         return [Ranked(t, max(0.0, min(1.0, s))) for t, s in ranked]
+
+    def _answer_candidates(
+        self,
+        docs: IntArray,
+        shared: FloatArray,
+        evidence: dict[int, float],
+        content: Sequence[str],
+    ) -> tuple[IntArray, FloatArray]:
+        """Add the phrasings of the targets whose answers best match the question's rare words,
+        so a target found only by what its answer says is scored like any other."""
+        have = set(self.doc_target[docs].tolist())
+        wanted = sorted((t for t in evidence if t not in have), key=lambda t: -evidence[t])
+        extra = [d for t in wanted[: self.settings.answer_candidates] for d in self.target_docs[t]]
+        if not extra:
+            return docs, shared
+        q_stems = {stem(w) for w in content}
+        extra_shared = [
+            sum(self.idf[s] for s in q_stems & {stem(w) for w in self.docs[d].split()})
+            for d in extra
+        ]
+        return (
+            np.concatenate([docs, np.asarray(extra, dtype=np.int64)]),
+            np.concatenate([shared, np.asarray(extra_shared, dtype=np.float64)]),
+        )
 
     def _fill_slots(self, best: dict[int, float], u: Understanding) -> None:
         """A detected topic with a fact answer for the career is a candidate by itself.
@@ -469,7 +553,9 @@ class Engine:
     def _ask(self, question: str) -> Answer:
         u, ranked = self.rank(question)
         if u.out_of_scope is not None:
-            return self._decline(u, f"I don't have information about {u.out_of_scope}.")
+            return self._decline(
+                u, f"I don't have information about {self._about(u.out_of_scope)}."
+            )
         if (
             len(u.careers) >= 2
             and (u.topic is None or u.topic in SALARY_TOPICS)
@@ -505,6 +591,16 @@ class Engine:
             )
         return self._decline(u, "I couldn't match that to anything I know.")
 
+    def _about(self, named: str) -> str:
+        """How the decline names what was asked about: occupations in the plural ("nurses",
+        "police officers"), fields and other topics as written ("cybersecurity", "pizza")."""
+        if named in self.kb.synonyms.off_topic:
+            return named
+        last = named.split()[-1] if named.split() else named
+        if last.endswith(("s", "ing", "ity", "ics", "ism", "ce", "school", "care")):
+            return named
+        return _plural(named)
+
     def _decline(self, u: Understanding | None, reason: str) -> Answer:
         names = [ck.career.name for ck in self.kb.careers.values()]
         known = ", ".join(names) if names else "the careers in my knowledge"
@@ -535,36 +631,11 @@ class Engine:
         return len(named) >= 2
 
     def _compare(self, a: str, b: str, confidence: float) -> Answer | None:
-        """Pay of two careers side by side, each figure with its source (from facts)."""
-        external = external_compare()
-        if external is not None:
-            try:
-                shared = external(self.kb, a, b)
-            except Exception:  # fall back to the engine's own comparison
-                shared = None
-            if shared is not None:
-                return dataclasses.replace(shared, outcome=Outcome.ANSWER, confidence=confidence)
-        answers = [self._facts(self.kb, c, Topic.SALARY, None) for c in (a, b)]
-        found = [x for x in answers if x is not None]
-        if len(found) != 2:
+        """Two careers side by side (facts.compare), each figure with its source."""
+        if a not in self.kb.careers or b not in self.kb.careers:
             return None
-        names = [self.kb.careers[c].career.name for c in (a, b)]
-        fields: list[AnswerField] = []
-        sources: list[SourceRef] = []
-        for name, ans in zip(names, found, strict=True):
-            fields += [dataclasses.replace(f, name=f"{name} · {f.name}") for f in ans.fields]
-            sources += [s for s in ans.sources if s not in sources]
-        return Answer(
-            outcome=Outcome.ANSWER,
-            title=f"{names[0]} vs {names[1]}: pay",
-            body=f"Pay of {names[0].lower()}s and {names[1].lower()}s as the sources state it.",
-            fields=tuple(fields),
-            sources=tuple(sources),
-            confidence=confidence,
-            entry_id=f"fact.compare.{a}.{b}",
-            career=a,
-            topic=Topic.SALARY.value,
-        )
+        compared = facts.compare(self.kb, a, b)
+        return dataclasses.replace(compared, outcome=Outcome.ANSWER, confidence=confidence)
 
     def _answer_target(self, idx: int, confidence: float) -> Answer | None:
         t = self.targets[idx]
@@ -578,7 +649,7 @@ class Engine:
     ) -> Answer | None:
         if career not in self.kb.careers:
             return None
-        answer = self._facts(self.kb, career, topic, level)
+        answer = facts.answer_for_topic(self.kb, career, topic, level)
         if answer is None:
             return None
         return dataclasses.replace(

@@ -146,6 +146,58 @@ def fact_line(kb: KnowledgeBase, fact: Fact, *, mark_leading: bool, label: bool 
     return f"{line} (leading)" if mark_leading and fact.leading else line
 
 
+def fact_label(fact: Fact) -> str:
+    """What a fact measures: its own label, else the metric's name and what narrows it."""
+    if fact.label:
+        return fact.label
+    parts = [METRIC_NAMES[fact.metric]]
+    if fact.level:
+        parts.append(f"({fact.level.value} level)")
+    if fact.percentile:
+        parts.append(f"({fact.percentile}th percentile)")
+    parts += [f"({x})" for x in (fact.region, fact.qualifier, fact.dimension) if x]
+    return " ".join(parts)
+
+
+def fact_field(kb: KnowledgeBase, fact: Fact) -> AnswerField:
+    """One fact as an answer field (a Q&A entry's figures): label, then value, period and
+    source; the leading version of disagreeing figures is marked in the name."""
+    name = fact_label(fact) + (" — leading" if fact.leading else "")
+    return AnswerField(
+        _clip(name, MAX_FIELD_NAME), _clip(fact_line(kb, fact, mark_leading=False), MAX_FIELD_VALUE)
+    )
+
+
+def source_refs(kb: KnowledgeBase, ids: Iterable[str]) -> tuple[SourceRef, ...]:
+    """The known sources among ``ids``, each once, in order."""
+    refs: list[SourceRef] = []
+    for sid in dict.fromkeys(ids):
+        src = kb.sources.get(sid)
+        if src is not None:
+            refs.append(SourceRef(src.id, src.title, src.publisher, src.period or src.date))
+    return tuple(refs)
+
+
+def fact_id(topic: Topic | str, career: str, level: Level | None = None) -> str:
+    """Entry id of a quick-fact answer: 'fact.<topic>.<career>[.<level>]'."""
+    name = topic.value if isinstance(topic, Topic) else topic
+    return f"fact.{name}.{career}" + (f".{level.value}" if level else "")
+
+
+def parse_fact_id(entry_id: str) -> tuple[Topic, str, Level | None] | None:
+    """(topic, career slug, level) of a topic fact id; None for anything else (the career is
+    not checked here)."""
+    parts = entry_id.split(".")
+    if len(parts) not in (3, 4) or parts[0] != "fact":
+        return None
+    try:
+        topic = Topic(parts[1].replace("-", "_"))
+        level = Level(parts[3]) if len(parts) == 4 else None
+    except ValueError:
+        return None
+    return topic, parts[2], level
+
+
 def _group_key(fact: Fact) -> tuple[object, ...]:
     return (fact.metric, fact.level, fact.percentile, fact.dimension, fact.region, fact.qualifier)
 
@@ -220,12 +272,7 @@ class _Builder:
                 self.cite(f.sources)
 
     def sources(self) -> tuple[SourceRef, ...]:
-        refs = []
-        for sid in self.source_ids:
-            src = self.kb.sources.get(sid)
-            if src is not None:
-                refs.append(SourceRef(src.id, src.title, src.publisher, src.period or src.date))
-        return tuple(refs)
+        return source_refs(self.kb, self.source_ids)
 
     def answer(
         self,
@@ -250,7 +297,7 @@ class _Builder:
             budget -= size
         topic_name = topic.value if isinstance(topic, Topic) else topic
         if entry_id is None and career is not None:
-            entry_id = f"fact.{topic_name}.{career}" + (f".{level.value}" if level else "")
+            entry_id = fact_id(topic, career, level)
         return Answer(
             outcome=Outcome.ANSWER,
             title=title,
@@ -907,11 +954,8 @@ def answer_for_fact_id(kb: KnowledgeBase, fact_id: str) -> Answer | None:
         if parts[2] in kb.careers and parts[3] in kb.careers:
             return compare(kb, parts[2], parts[3])
         return None
-    if len(parts) not in (3, 4) or parts[2] not in kb.careers:
+    parsed = parse_fact_id(fact_id)
+    if parsed is None or parsed[1] not in kb.careers:
         return None
-    try:
-        topic = Topic(parts[1].replace("-", "_"))
-        level = Level(parts[3]) if len(parts) == 4 else None
-    except ValueError:
-        return None
-    return answer_for_topic(kb, parts[2], topic, level)
+    topic, career, level = parsed
+    return answer_for_topic(kb, career, topic, level)

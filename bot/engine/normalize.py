@@ -27,12 +27,15 @@ _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 _CUSTOM_EMOJI = re.compile(r"<a?:(\w+):\d+>")
 _TIMESTAMP = re.compile(r"<t:\d+(?::[a-zA-Z])?>")
 _SLASH_MENTION = re.compile(r"</([\w -]+):\d+>")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^)]*)\)")
+# Link text and target stop at the next bracket: "[[[[…" or "[a](((…" must scan in linear time
+# (an unbounded [^\]]* retried from every "[" made 6,000 of them take 0.4 s).
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _CODE_FENCE = re.compile(r"```(?:[a-zA-Z0-9_+-]*\n)?")
 _MARKDOWN = re.compile(r"\*\*|__|~~|\|\||[`*_~]")
-_QUOTE_LINE = re.compile(r"^\s*>{1,3}\s?", re.MULTILINE)
-_HEADING = re.compile(r"^\s*#{1,3}\s+", re.MULTILINE)
+# [ \t], not \s: \s spans newlines, so 6,000 blank lines were rescanned from every line (1 s).
+_QUOTE_LINE = re.compile(r"^[ \t]*>{1,3}[ \t]?", re.MULTILINE)
+_HEADING = re.compile(r"^[ \t]*#{1,3}[ \t]+", re.MULTILINE)
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"

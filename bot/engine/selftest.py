@@ -26,7 +26,14 @@ def self_test(kb: KnowledgeBase, settings: EngineSettings | None = None) -> list
     problems: list[Problem] = []
     for entry_id, entry in kb.entries.items():
         path, line, _ = _where(kb, entry_id)
+        # A phrasing equal to the question (or to another phrasing once normalised) is one
+        # text: report it once.
+        seen: set[str] = set()
         for text in (entry.question, *entry.phrasings):
+            key = engine.normalise(text)
+            if key in seen:
+                continue
+            seen.add(key)
             _, ranked = engine.rank(text)
             if not ranked:
                 problems.append(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import secrets
+import sqlite3
 import time
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import aiosqlite
 
@@ -46,13 +50,47 @@ MIGRATIONS: Final[tuple[str, ...]] = (
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
+INSERT_QUESTION: Final = (
+    "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, via, text,"
+    " normalised, entry_id, score, outcome, latency_ms)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+MAX_BATCH: Final = 500
+"""At most this many questions per commit (bounds one transaction under a huge burst)."""
+
+log = logging.getLogger("bot.store")
+
+_Row = tuple[Any, ...]
+_Pending = tuple[_Row, "asyncio.Future[None]"]
+
+
+class StoreClosed(RuntimeError):
+    """The store is closing or closed: nothing more can be written."""
+
+
+def _storable(text: str) -> str:
+    """Text SQLite can store: a lone surrogate (valid in a Python str and in JSON escapes,
+    not in UTF-8) would make the whole batch fail, so it is stored as "?" instead."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
 
 class SqliteStore:
-    """Open with ``await SqliteStore.open(path)``; always ``await store.close()``."""
+    """Open with ``await SqliteStore.open(path)``; always ``await store.close()``.
+
+    Questions are written by group commit: ``log_question`` queues its row and returns once
+    the transaction holding it is committed. One writer task drains the queue, so every
+    question that arrived while the previous commit was running shares the next commit
+    (a burst of 200 questions costs a handful of commits, not 200).
+    """
 
     def __init__(self, db: aiosqlite.Connection, salt: str) -> None:
         self._db = db
         self._salt = salt
+        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
+        self._closing = False
+        self.commits = 0
+        """Question batches committed so far (tests and metrics)."""
+        self._writer = asyncio.create_task(self._write_loop(), name="careerbot-store-writer")
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteStore:
@@ -61,8 +99,10 @@ class SqliteStore:
             path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path)
         try:
-            await db.execute("PRAGMA journal_mode=WAL")
+            # busy_timeout first: switching a fresh file to WAL needs a lock that another
+            # process opening it at the same moment may hold.
             await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=NORMAL")
             await migrate(db)
             salt = await _salt(db)
@@ -75,25 +115,66 @@ class SqliteStore:
         return salted_hash(self._salt, user_id)
 
     async def log_question(self, record: QuestionRecord) -> None:
-        await self._db.execute(
-            "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, via, text,"
-            " normalised, entry_id, score, outcome, latency_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.asked_at or time.time(),
-                record.guild_id,
-                record.channel_id,
-                record.user_hash,
-                record.via,
-                record.text,
-                record.normalised,
-                record.entry_id,
-                record.score,
-                record.outcome,
-                record.latency_ms,
-            ),
+        """Store one question; returns when it is committed (raises if the commit failed)."""
+        if self._closing or self._writer.done():
+            raise StoreClosed("the store is closed")
+        row = (
+            record.asked_at or time.time(),
+            record.guild_id,
+            record.channel_id,
+            record.user_hash,
+            record.via,
+            _storable(record.text),
+            _storable(record.normalised),
+            record.entry_id,
+            record.score,
+            record.outcome,
+            record.latency_ms,
         )
-        await self._db.commit()
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((row, done))
+        await done
+
+    async def _write_loop(self) -> None:
+        """Drain the queue: each batch is one executemany + one commit; None stops the loop."""
+        queue = self._queue
+        stopping = False
+        while not stopping:
+            first = await queue.get()
+            if first is None:
+                break
+            batch = [first]
+            while not queue.empty() and len(batch) < MAX_BATCH:
+                item = queue.get_nowait()
+                if item is None:
+                    stopping = True  # commit what came before the stop, then end
+                    break
+                batch.append(item)
+            try:
+                await self._commit_batch([row for row, _ in batch])
+            except asyncio.CancelledError:
+                for _, done in batch:
+                    done.cancel()
+                raise
+            except Exception as exc:
+                log.error("could not store %d question(s): %s", len(batch), exc)
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+    async def _commit_batch(self, rows: list[_Row]) -> None:
+        try:
+            await self._db.executemany(INSERT_QUESTION, rows)
+            await self._db.commit()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self._db.rollback()
+            raise
+        self.commits += 1
 
     async def record_vote(self, message_id: int, user_hash: str, entry_id: str, vote: Vote) -> bool:
         async with self._db.execute(
@@ -153,7 +234,24 @@ class SqliteStore:
             return [Gap(str(k), int(n), str(t), float(at)) async for k, n, t, at in cur]
 
     async def close(self) -> None:
-        await self._db.close()
+        """Commit every question already queued, stop the writer, close the connection."""
+        if not self._closing:
+            self._closing = True
+            self._queue.put_nowait(None)
+        try:
+            await asyncio.wait({self._writer})  # never raises the writer's own outcome
+        finally:
+            if not self._writer.done():  # close() itself was cancelled: stop writing now
+                self._writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._writer
+            if not self._writer.cancelled() and self._writer.exception() is not None:
+                log.error("the question writer failed", exc_info=self._writer.exception())
+            while not self._queue.empty():  # only left if the writer was stopped early
+                item = self._queue.get_nowait()
+                if item is not None:
+                    item[1].cancel()
+            await self._db.close()
 
 
 async def schema_version(db: aiosqlite.Connection) -> int:
@@ -163,18 +261,32 @@ async def schema_version(db: aiosqlite.Connection) -> int:
 
 
 async def migrate(db: aiosqlite.Connection) -> int:
-    """Apply every migration newer than the file's ``user_version``; return the new version."""
-    version = await schema_version(db)
-    if version > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"database schema version {version} is newer than this bot ({SCHEMA_VERSION})"
-        )
-    for number in range(version, SCHEMA_VERSION):
-        # executescript commits first; each migration + its version bump is one transaction.
-        await db.executescript(
-            f"BEGIN; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
-        )
-    return SCHEMA_VERSION
+    """Apply every migration newer than the file's ``user_version``; return the new version.
+
+    Safe when several processes open a fresh file at once: each step takes the write lock
+    (``BEGIN IMMEDIATE``), and a step that fails because another process applied it first
+    (e.g. "table meta already exists") is rolled back and the version read again.
+    """
+    while True:
+        version = await schema_version(db)
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"database schema version {version} is newer than this bot ({SCHEMA_VERSION})"
+            )
+        if version == SCHEMA_VERSION:
+            return SCHEMA_VERSION
+        try:
+            # executescript commits first; each migration + its version bump is one transaction.
+            await db.executescript(
+                f"BEGIN IMMEDIATE; {MIGRATIONS[version]}; PRAGMA user_version = {version + 1};"
+                " COMMIT;"
+            )
+        except sqlite3.OperationalError:
+            if db.in_transaction:
+                await db.rollback()
+            if await schema_version(db) > version:
+                continue  # another process migrated meanwhile
+            raise
 
 
 async def _salt(db: aiosqlite.Connection) -> str:
@@ -182,7 +294,13 @@ async def _salt(db: aiosqlite.Connection) -> str:
         row = await cur.fetchone()
     if row is not None:
         return str(row[0])
-    salt = secrets.token_hex(16)
-    await db.execute("INSERT INTO meta (key, value) VALUES ('user_salt', ?)", (salt,))
+    # OR IGNORE + read back: of two processes creating the salt at once, the first one wins.
+    await db.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('user_salt', ?)", (secrets.token_hex(16),)
+    )
     await db.commit()
-    return salt
+    async with db.execute("SELECT value FROM meta WHERE key = 'user_salt'") as cur:
+        row = await cur.fetchone()
+    if row is None:  # pragma: no cover - the insert above guarantees a row
+        raise RuntimeError("could not create the user salt")
+    return str(row[0])

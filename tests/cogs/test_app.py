@@ -259,7 +259,7 @@ async def test_heartbeat_written_only_while_connected(tmp_path: Path) -> None:
 async def test_setup_hook_then_close_keeps_every_question(
     tmp_path: Path, knowledge_copy: Path
 ) -> None:
-    """setup_hook opens the store and builds the engine; close waits for background writes."""
+    """setup_hook opens the store and builds the engine; log_answer commits before returning."""
     from types import SimpleNamespace
 
     from bot.cogs.ask import log_answer

@@ -248,7 +248,11 @@ async def test_file_watcher_survives_the_folder_being_replaced(
             fresh.rename(knowledge)
         else:
             swap_in(fresh, knowledge, tmp_path / "old")
-        await wait_log(caplog, "knowledge reloaded", 0, within=20)
+        await wait_log(caplog, "knowledge folder replaced", 0, within=20)
+        replaced_at = next(
+            i for i, r in enumerate(caplog.records) if "folder replaced" in r.getMessage()
+        )
+        await wait_log(caplog, "watch reload ok", replaced_at, within=20)
         assert "ZQXREPLACED" in await ask_text(fake, question)
         # and it keeps watching the new folder
         start = len(caplog.records)

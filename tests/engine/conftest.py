@@ -1,4 +1,4 @@
-"""Fixtures: a small knowledge folder (with the shipped synonyms) and the shipped knowledge."""
+"""Fixtures: a small knowledge folder with the shipped synonyms (shipped_engine: tests/)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,6 @@ FIXTURE = Path(__file__).parent / "fixture"
 SHIPPED = ROOT / "knowledge"
 
 
-def shipped_available() -> bool:
-    return (SHIPPED / "sources.yaml").exists() and (SHIPPED / "careers").is_dir()
-
-
 @pytest.fixture(scope="session")
 def fixture_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     root = tmp_path_factory.mktemp("kb") / "knowledge"
@@ -31,10 +27,3 @@ def fixture_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def fixture_engine(fixture_kb: KnowledgeBase) -> Engine:
     return Engine(fixture_kb)
-
-
-@pytest.fixture(scope="session")
-def shipped_engine() -> Engine:
-    if not shipped_available():
-        pytest.skip("the shipped knowledge (knowledge/careers) has not landed yet")
-    return Engine(load_knowledge(SHIPPED))

@@ -126,7 +126,5 @@ def test_checker_matches_formats_and_catches_invented_figures(tree: Path, tmp_pa
 def test_shipped_figures_come_from_seeds() -> None:
     if SEEDS is None:
         pytest.skip("seed documents (shared/seeds beside the checkout) not found")
-    if not (KNOWLEDGE / "careers").is_dir():
-        pytest.skip("knowledge/careers is not in this checkout yet")
     bad = unsupported(KNOWLEDGE, SEEDS)
     assert not bad, f"{len(bad)} figure(s) not found in the seeds:\n" + "\n".join(bad)

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.cli.schema import file_name, render
 from bot.knowledge.loader import kind_of
 from bot.knowledge.model import FILE_MODELS
@@ -102,6 +100,4 @@ def test_modeline_checker_on_fixture(tree: Path) -> None:
 
 
 def test_shipped_files_have_modelines() -> None:
-    if not (KNOWLEDGE / "careers").is_dir():
-        pytest.skip("knowledge/careers is not in this checkout yet")
     assert modeline_problems(KNOWLEDGE) == []

@@ -13,8 +13,6 @@ KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
 
 def test_shipped_knowledge_loads() -> None:
-    if not (KNOWLEDGE / "careers").is_dir():
-        pytest.skip("knowledge/careers is not in this checkout yet")
     try:
         kb = load_knowledge(KNOWLEDGE)
     except KnowledgeError as exc:

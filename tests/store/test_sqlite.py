@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import QuestionRecord, Vote
-from bot.store.sqlite import SCHEMA_VERSION, SqliteStore
+from bot.store.sqlite import SCHEMA_VERSION, SqliteStore, StoreClosed
 
 
 @pytest.fixture
@@ -135,3 +137,85 @@ async def test_empty_store_stats(store: SqliteStore) -> None:
     stats = await store.stats()
     assert stats.total == 0 and stats.answer_rate == 0.0
     assert await store.gaps() == []
+
+
+def rows_in(path: Path) -> list[str]:
+    """The question texts in the file, read by a separate plain-sqlite3 connection."""
+    with sqlite3.connect(path) as db:
+        return [r[0] for r in db.execute("SELECT text FROM questions ORDER BY id")]
+
+
+async def test_concurrent_questions_share_commits_and_are_on_disk_when_awaited(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bot.sqlite3"
+    store = await SqliteStore.open(path)
+    try:
+        texts = [f"question {i}" for i in range(200)]
+        await asyncio.gather(*(store.log_question(record(store, t, "answer", "e")) for t in texts))
+        # Every awaited question is committed: another connection sees all of them now.
+        assert sorted(rows_in(path)) == sorted(texts)
+        assert 1 <= store.commits < len(texts)
+    finally:
+        await store.close()
+
+
+async def test_each_caller_returns_only_after_its_own_commit(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    store = await SqliteStore.open(path)
+    try:
+        seen: list[bool] = []
+
+        async def ask(i: int) -> None:
+            await store.log_question(record(store, f"q{i}", "unsure"))
+            seen.append(f"q{i}" in rows_in(path))  # what a crash right now would leave
+
+        await asyncio.gather(*(ask(i) for i in range(30)))
+        await ask(99)  # alone: its own commit
+        assert len(seen) == 31 and all(seen)
+    finally:
+        await store.close()
+
+
+async def test_a_failed_commit_reaches_every_waiter_of_the_batch(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    store = await SqliteStore.open(path)
+    try:
+        bad = dataclasses.replace(record(store, "x", "answer"), user_hash=None)  # NOT NULL
+        good = [record(store, f"ok{i}", "answer") for i in range(5)]
+        results = await asyncio.gather(
+            *(store.log_question(r) for r in [*good, bad]), return_exceptions=True
+        )
+        assert all(isinstance(r, sqlite3.IntegrityError) for r in results)
+        assert rows_in(path) == []  # the failed batch was rolled back as a whole
+        await store.log_question(record(store, "after", "answer"))  # the writer lives on
+        assert rows_in(path) == ["after"]
+    finally:
+        await store.close()
+
+
+async def test_close_commits_everything_queued_then_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    store = await SqliteStore.open(path)
+    pending = [
+        asyncio.create_task(store.log_question(record(store, f"q{i}", "answer"))) for i in range(50)
+    ]
+    await asyncio.sleep(0)  # queued, not yet committed
+    await store.close()
+    await asyncio.gather(*pending)
+    assert len(rows_in(path)) == 50
+    with pytest.raises(StoreClosed):
+        await store.log_question(record(store, "late", "answer"))
+    await store.close()  # a second close is harmless
+
+
+async def test_a_lone_surrogate_does_not_lose_the_question_or_its_batch(tmp_path: Path) -> None:
+    # JSON can carry "\ud800" and Python keeps it in a str, but UTF-8 (and SQLite) cannot.
+    path = tmp_path / "bot.sqlite3"
+    store = await SqliteStore.open(path)
+    try:
+        texts = ["broken \ud800 question", "a normal question"]
+        await asyncio.gather(*(store.log_question(record(store, t, "decline")) for t in texts))
+        assert sorted(rows_in(path)) == ["a normal question", "broken ? question"]
+    finally:
+        await store.close()
