@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot.app")
 
 HEARTBEAT_SECONDS = 30.0
+WATCH_POLL_SECONDS = 2.0  # how soon the watcher notices knowledge/ was replaced
 ANSWER_CACHE_SIZE = 1024
 """Distinct question texts whose prepared reply is kept (popular questions repeat)."""
 COGS = ("bot.cogs.ask", "bot.cogs.facts", "bot.cogs.moderation")
@@ -308,15 +309,47 @@ class CareerBot(commands.Bot):
             await asyncio.sleep(self.heartbeat_interval)
 
     async def _watch(self) -> None:
+        """Reload whenever the knowledge files change.
+
+        inotify watches a folder's inode: when a deploy replaces knowledge/ as a whole (deleted
+        and copied again, or a fresh copy renamed into place) the old watch goes silent. So the
+        watcher wakes every few seconds, and when the path no longer names the folder it watches
+        it reloads and watches the new one (waiting while there is none)."""
         from watchfiles import awatch
 
-        async for changes in awatch(self.settings.knowledge_path):
-            log.info("knowledge files changed (%d), reloading", len(changes))
-            result = await self.reload_knowledge()
-            if result.ok:
-                log.info("watch reload ok: %s", result.after)
-            else:
-                log.warning("watch reload kept the last good knowledge: %s", result.problems[:5])
+        root = self.settings.knowledge_path
+        watched = folder_identity(root)
+        replaced = False
+        while not self.is_closed():
+            current = folder_identity(root)
+            if current is None:
+                await asyncio.sleep(WATCH_POLL_SECONDS)
+                continue
+            if current != watched:
+                watched, replaced = current, True
+            try:
+                async for changes in awatch(
+                    root, rust_timeout=int(WATCH_POLL_SECONDS * 1000), yield_on_timeout=True
+                ):
+                    # A replaced folder is reloaded once the new watch is up, so no edit made
+                    # in between is missed.
+                    if replaced or changes:
+                        why = "knowledge folder replaced" if replaced else "knowledge files changed"
+                        replaced = False
+                        await self._watch_reload(f"{why} ({len(changes)})")
+                    if folder_identity(root) != watched:
+                        break
+            except OSError:  # e.g. the inotify watch limit: keep serving, try again later
+                log.warning("cannot watch %s; retrying", root, exc_info=True)
+                await asyncio.sleep(WATCH_POLL_SECONDS)
+
+    async def _watch_reload(self, why: str) -> None:
+        log.info("%s, reloading", why)
+        result = await self.reload_knowledge()
+        if result.ok:
+            log.info("watch reload ok: %s", result.after)
+        else:
+            log.warning("watch reload kept the last good knowledge: %s", result.problems[:5])
 
     # ------------------------------------------------------------------ asking
     def check_cooldown(self, user_id: int) -> float:
@@ -336,6 +369,15 @@ class CareerBot(commands.Bot):
 
     async def is_bot_owner(self, user: discord.abc.User) -> bool:
         return user.id in self.settings.owner_ids or await self.is_owner(user)
+
+
+def folder_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the folder at ``path``, None if there is none."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def write_heartbeat(path: Path, now: float) -> None:

@@ -146,6 +146,10 @@ class Moderation(commands.Cog):
     async def entry_complete(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        # discord.py runs no command checks for autocomplete: check here, or anyone the
+        # server lets see /kb (or who crafts the request) could list the entry ids.
+        if not member_is_moderator(interaction):
+            return []
         needle = current.strip().lower()
         ids = [i for i in self.bot.engine.kb.entries if needle in i][:25]
         return [app_commands.Choice(name=choice_text(i), value=i) for i in ids]
