@@ -8,6 +8,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
 
+from bot.render import clip
+
 CUSTOM_ID_MAX: Final = 100
 ASK_TEMPLATE: Final = r"careerbot:ask:(?P<entry_id>[a-z0-9.-]+)"
 VOTE_TEMPLATE: Final = r"careerbot:vote:(?P<vote>up|down):(?P<entry_id>[a-z0-9.-]+)"
@@ -197,12 +199,12 @@ def describe_counts(before: dict[str, int], after: dict[str, int]) -> str:
 
 def button_label(question: str) -> str:
     """Discord button labels hold at most 80 characters."""
-    return question if len(question) <= 80 else question[:79].rstrip() + "…"
+    return clip(question, 80)
 
 
 def choice_text(text: str) -> str:
     """Autocomplete choice names and values hold at most 100 characters."""
-    return text if len(text) <= 100 else text[:99].rstrip() + "…"
+    return clip(text, 100)
 
 
 def decline_text(career_names: Sequence[str]) -> str:

@@ -316,10 +316,8 @@ class Ask(commands.Cog):
         except Exception:
             log.exception("autocomplete failed")
             return []
-        return [
-            app_commands.Choice(name=choice_text(s.question), value=choice_text(s.question))
-            for s in suggestions[:25]
-        ]
+        texts = (choice_text(s.question) for s in suggestions[:25])
+        return [app_commands.Choice(name=text, value=text) for text in texts]
 
     async def ask_menu(self, interaction: Interaction, message: discord.Message) -> None:
         question = message.content.strip()
