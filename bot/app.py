@@ -23,8 +23,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs._ask_logic import LRU, Cooldown
-from bot.config import Settings
-from bot.engine import Engine, EngineSettings
+from bot.config import Settings, build_engine
+from bot.engine import Engine
 from bot.knowledge.base import KnowledgeBase, KnowledgeError
 from bot.store import Store
 
@@ -67,21 +67,6 @@ class ReloadResult:
 def counts_of(kb: KnowledgeBase) -> dict[str, int]:
     c = kb.counts()
     return {"careers": c.careers, "entries": c.entries, "sources": c.sources, "figures": c.figures}
-
-
-def engine_settings(settings: Settings) -> EngineSettings:
-    return EngineSettings(
-        default_career=settings.default_career,
-        answer_threshold=settings.engine.answer_threshold,
-        unsure_threshold=settings.engine.unsure_threshold,
-    )
-
-
-def build_engine(settings: Settings) -> Engine:
-    """Load and validate the knowledge, then build a complete engine (blocking: use a thread)."""
-    from bot.knowledge.loader import load_knowledge
-
-    return Engine(load_knowledge(settings.knowledge_path), engine_settings(settings))
 
 
 def settle_heap() -> None:

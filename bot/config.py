@@ -11,11 +11,14 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
+
+if TYPE_CHECKING:
+    from bot.engine import Engine, EngineSettings
 
 
 class _Section(BaseModel):
@@ -284,3 +287,23 @@ def _cross_checks(settings: Settings) -> list[tuple[KeyPath, str]]:
     if isinstance(settings.shard_count, int) and settings.shard_count < 1:
         problems.append((("shard_count",), "must be at least 1 (or 'auto')"))
     return problems
+
+
+def engine_settings(settings: Settings) -> EngineSettings:
+    """The engine's options as configured."""
+    from bot.engine import EngineSettings
+
+    return EngineSettings(
+        default_career=settings.default_career,
+        answer_threshold=settings.engine.answer_threshold,
+        unsure_threshold=settings.engine.unsure_threshold,
+    )
+
+
+def build_engine(settings: Settings) -> Engine:
+    """Load and validate the configured knowledge, then build a complete engine: the same
+    way for Discord and terminal mode (blocking: the bot runs it in a thread)."""
+    from bot.engine import Engine
+    from bot.knowledge.loader import load_knowledge
+
+    return Engine(load_knowledge(settings.knowledge_path), engine_settings(settings))

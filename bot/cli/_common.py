@@ -1,4 +1,4 @@
-"""Shared bits of the store/sync commands: settings from --config/env, one-line errors."""
+"""Shared bits of the commands: settings from --config/env, one-line errors, the question log."""
 
 from __future__ import annotations
 
@@ -20,14 +20,15 @@ def add_config_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=None, help="config file (YAML)")
 
 
-def load(args: argparse.Namespace) -> Settings | None:
-    """Settings as ``run`` reads them, or None after printing the problem on one line."""
+def load(args: argparse.Namespace, prefix: str = "careerbot") -> Settings | None:
+    """Settings from ``--config``/``$CAREERBOT_CONFIG``/``config.yaml`` and the environment,
+    or None after printing the problem on one line (``<prefix>: config.yaml:7: …``)."""
     from bot.config import ConfigError, config_path, load_settings
 
     try:
         return load_settings(config_path(args.config, os.environ), os.environ)
     except ConfigError as exc:
-        print(f"careerbot: {exc}", file=sys.stderr)
+        print(f"{prefix}: {exc}", file=sys.stderr)
         return None
 
 

@@ -11,12 +11,14 @@ import sys
 import time
 from pathlib import Path
 
+from bot.cli._common import add_config_argument, load
+
 HELP = "Exit 0 if the running bot's heartbeat file is fresh (Docker HEALTHCHECK)."
 MAX_AGE_SECONDS = 90.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=None, help="config file (YAML)")
+    add_config_argument(parser)
     parser.add_argument(
         "--max-age",
         type=float,
@@ -41,14 +43,8 @@ def check_heartbeat(path: Path, max_age: float, now: float | None = None) -> tup
 
 
 def run(args: argparse.Namespace) -> int:
-    import os
-
-    from bot.config import ConfigError, config_path, load_settings
-
-    try:
-        settings = load_settings(config_path(args.config, os.environ), os.environ)
-    except ConfigError as exc:
-        print(f"unhealthy: {exc}", file=sys.stderr)
+    settings = load(args, prefix="unhealthy")
+    if settings is None:
         return 1
     healthy, reason = check_heartbeat(settings.heartbeat_path, args.max_age)
     print(reason, file=sys.stdout if healthy else sys.stderr)

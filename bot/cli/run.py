@@ -9,48 +9,26 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.terminal import EngineLike
+from bot.cli._common import add_config_argument, load
 
 HELP = "Run careerbot: on Discord if DISCORD_TOKEN is set, else as a chat in this terminal."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=None, help="config file (YAML)")
-
-
-def build_engine(settings: Settings) -> EngineLike:
-    """Load the knowledge and build the engine the same way the Discord bot does."""
-    from bot.knowledge.loader import load_knowledge
-
-    kb = load_knowledge(settings.knowledge_path)
-    from bot.engine import Engine, EngineSettings
-
-    options = EngineSettings(
-        default_career=settings.default_career,
-        answer_threshold=settings.engine.answer_threshold,
-        unsure_threshold=settings.engine.unsure_threshold,
-    )
-    return Engine(kb, options)
+    add_config_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
     import logging
-    import os
 
-    from bot.config import ConfigError, config_path, load_settings
+    from bot.config import build_engine
     from bot.knowledge.base import KnowledgeError
     from bot.logging_setup import setup_logging
 
-    try:
-        settings = load_settings(config_path(args.config, os.environ), os.environ)
-    except ConfigError as exc:
-        print(f"careerbot: {exc}", file=sys.stderr)
+    settings = load(args)
+    if settings is None:
         return 2
     token = settings.token.get_secret_value() if settings.token else None
     # In terminal mode INFO lines (knowledge loaded, ...) would interleave with the chat.
