@@ -164,10 +164,6 @@ def is_moderator(
     return manage_guild or not set(moderator_role_ids).isdisjoint(role_ids)
 
 
-def is_owner(user_id: int, app_owner: bool, owner_ids: Sequence[int]) -> bool:
-    return app_owner or user_id in owner_ids
-
-
 def fit_lines(lines: Sequence[str], limit: int, more: str = "… and {n} more") -> str:
     """Join as many whole lines as fit in ``limit`` chars, then say how many were left out."""
     out: list[str] = []

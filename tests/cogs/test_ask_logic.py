@@ -16,7 +16,6 @@ from bot.cogs._ask_logic import (
     describe_counts,
     fit_lines,
     is_moderator,
-    is_owner,
     parse_ask,
     parse_vote,
     strip_mention,
@@ -78,14 +77,11 @@ def test_cooldown_notifies_once_per_window() -> None:
     assert cd.should_notify(1, 11.5) is True
 
 
-def test_moderator_and_owner_checks() -> None:
+def test_moderator_check() -> None:
     assert is_moderator(True, [], [])
     assert not is_moderator(False, [5, 6], [])
     assert is_moderator(False, [5, 6], [6])
     assert not is_moderator(False, [5], [6, 7])
-    assert is_owner(1, True, [])
-    assert is_owner(1, False, [1])
-    assert not is_owner(2, False, [1])
 
 
 @given(st.lists(st.text(max_size=300), max_size=60), st.integers(min_value=40, max_value=2000))
