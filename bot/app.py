@@ -212,10 +212,10 @@ class CareerBot(commands.Bot):
         for cog in COGS:
             await self.load_extension(cog)
         if self.settings.sync_on_start_guild is not None:
-            guild = discord.Object(id=self.settings.sync_on_start_guild)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to guild %s", len(synced), guild.id)
+            synced = await self.sync_commands(self.settings.sync_on_start_guild)
+            log.info(
+                "synced %d commands to guild %s", len(synced), self.settings.sync_on_start_guild
+            )
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="careerbot-heartbeat"))
         if self.settings.watch_knowledge:
             self._tasks.append(asyncio.create_task(self._watch(), name="careerbot-watch"))
@@ -252,6 +252,16 @@ class CareerBot(commands.Bot):
     async def on_ready(self) -> None:
         self._connected = True
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+
+    async def sync_commands(self, guild_id: int | None = None) -> list[app_commands.AppCommand]:
+        """Publish the slash commands: globally, or to one server (the global ones copied
+        there, which shows them at once). Discord allows ~200 command creates a day, so this
+        runs only when asked (``python -m bot sync``, ``/kb sync``, ``sync_on_start_guild``)."""
+        if guild_id is None:
+            return await self.tree.sync()
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
 
     # ------------------------------------------------------------------ knowledge
     async def reload_knowledge(self) -> ReloadResult:

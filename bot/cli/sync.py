@@ -30,20 +30,13 @@ def run(args: argparse.Namespace) -> int:
     token = settings.token.get_secret_value()
 
     async def sync() -> int:
-        import discord
-
         from bot.app import create_bot
 
         bot = create_bot(settings)
         bot.commands_only = True  # setup_hook only registers commands: no store, no knowledge
         async with bot:
             await bot.login(token)
-            if args.guild is not None:
-                guild = discord.Object(id=args.guild)
-                bot.tree.copy_global_to(guild=guild)
-                synced = await bot.tree.sync(guild=guild)
-            else:
-                synced = await bot.tree.sync()
+            synced = await bot.sync_commands(args.guild)
         where = f"server {args.guild}" if args.guild is not None else "all servers (global)"
         print(f"synced {len(synced)} commands to {where}: " + ", ".join(c.name for c in synced))
         return 0

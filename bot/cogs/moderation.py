@@ -21,6 +21,12 @@ Interaction = discord.Interaction[Any]
 MESSAGE_ROOM = 1900  # a 2,000-character message, minus our own wording
 
 
+def problems_text(lead: str, problems: list[str]) -> str:
+    """``lead`` + "N problem(s):" + as many path:line problems as fit one message."""
+    head = f"{lead}{len(problems)} problem(s):\n"
+    return head + "```\n" + fit_lines(problems, MESSAGE_ROOM - len(head)) + "\n```"
+
+
 def _bot(interaction: Interaction) -> CareerBot:
     return cast("CareerBot", interaction.client)
 
@@ -71,11 +77,9 @@ class Moderation(commands.Cog):
         if result.ok:
             text = "✅ Knowledge reloaded: " + describe_counts(result.before, result.after)
         else:
-            head = (
-                f"❌ Not reloaded — still serving the last good knowledge. "
-                f"{len(result.problems)} problem(s):\n"
+            text = problems_text(
+                "❌ Not reloaded — still serving the last good knowledge. ", result.problems
             )
-            text = head + "```\n" + fit_lines(result.problems, MESSAGE_ROOM - len(head)) + "\n```"
         await interaction.followup.send(clip(text, 2000), ephemeral=True)
 
     @kb.command(name="check", description="Validate the knowledge files without serving them")
@@ -88,8 +92,7 @@ class Moderation(commands.Cog):
                 result.before, result.after
             )
         else:
-            head = f"❌ {len(result.problems)} problem(s):\n"
-            text = head + "```\n" + fit_lines(result.problems, MESSAGE_ROOM - len(head)) + "\n```"
+            text = problems_text("❌ ", result.problems)
         await interaction.followup.send(clip(text, 2000), ephemeral=True)
 
     @kb.command(name="stats", description="Top questions, answer rate and votes per entry")
@@ -162,17 +165,13 @@ class Moderation(commands.Cog):
     @app_commands.check(owner_check)
     async def sync(self, interaction: Interaction, guild_id: str | None = None) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if guild_id:
-            if not guild_id.isdigit():
-                await interaction.followup.send("guild_id must be a number.", ephemeral=True)
-                return
-            guild = discord.Object(id=int(guild_id))
-            self.bot.tree.copy_global_to(guild=guild)
-            synced = await self.bot.tree.sync(guild=guild)
-            where = f"server {guild_id}"
-        else:
-            synced = await self.bot.tree.sync()
-            where = "all servers (global; may take a while to appear)"
+        if guild_id and not guild_id.isdigit():
+            await interaction.followup.send("guild_id must be a number.", ephemeral=True)
+            return
+        synced = await self.bot.sync_commands(int(guild_id) if guild_id else None)
+        where = (
+            f"server {guild_id}" if guild_id else "all servers (global; may take a while to appear)"
+        )
         log.info("synced %d commands to %s", len(synced), where)
         await interaction.followup.send(
             f"Synced {len(synced)} commands to {where}.", ephemeral=True
