@@ -153,6 +153,7 @@ class Engine:
     def __init__(self, kb: KnowledgeBase, settings: EngineSettings | None = None) -> None:
         self.kb = kb
         self.settings = settings or EngineSettings()
+        self._multi_career_targets: dict[int, bool] = {}  # filled as questions need it
         # Autocomplete's word list, built on first use (not at start-up).
         self._word_counts: Counter[str] | None = None
         self._known_words: list[str] = []
@@ -621,13 +622,16 @@ class Engine:
 
     def _multi_career(self, idx: int) -> bool:
         """Is this a curated entry written about several careers (it then beats compare)?"""
+        known = self._multi_career_targets.get(idx)
+        if known is not None:
+            return known
         t = self.targets[idx]
-        if t.is_fact:
-            return False
-        entry = self.kb.entries[t.id]
         named: set[str] = set()
-        for text in (entry.question, *entry.phrasings):
-            named.update(self.detector.careers(self.norm.words(text)))
+        if not t.is_fact:
+            entry = self.kb.entries[t.id]
+            for text in (entry.question, *entry.phrasings):
+                named.update(self.detector.careers(self.norm.words(text)))
+        self._multi_career_targets[idx] = len(named) >= 2
         return len(named) >= 2
 
     def _compare(self, a: str, b: str, confidence: float) -> Answer | None:
@@ -663,12 +667,7 @@ class Engine:
         )
 
     def _qa_answer(self, entry: Entry, t: Target, confidence: float) -> Answer:
-        facts = (
-            {f.id: f for f in self.kb.careers[t.career].facts}
-            if t.career in self.kb.careers
-            else {}
-        )
-        chosen = [facts[f] for f in entry.facts if f in facts]
+        chosen = [self.kb.facts[f] for f in entry.facts if f in self.kb.facts]
         chosen.sort(key=lambda f: not f.leading)
         fields: tuple[AnswerField, ...] = tuple(fact_field(self.kb, f) for f in chosen)
         source_ids = list(entry.sources) + [s for f in chosen for s in f.sources]

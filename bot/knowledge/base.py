@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.knowledge.model import (
@@ -89,6 +90,12 @@ class KnowledgeBase:
     entry_career: dict[str, str]
     locations: dict[str, Location] = field(default_factory=dict)
     """Entry id / fact id -> where it is written (for self-test and moderator messages)."""
+
+    @cached_property
+    def facts(self) -> dict[str, Fact]:
+        """Every fact by id, whatever career it belongs to (ids are unique across files):
+        an entry may cite a related career's figures."""
+        return {f.id: f for c in self.careers.values() for f in c.facts}
 
     def counts(self) -> Counts:
         figures = sum(len(c.facts) for c in self.careers.values()) + sum(

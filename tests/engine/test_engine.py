@@ -124,3 +124,25 @@ def test_named_career_without_that_topic_never_answers_with_default_career(
     a = fixture_engine.ask("how do receptionists get promoted")
     assert a.outcome is not Outcome.ANSWER or a.career == "receptionist"
     assert "team lead" not in to_text(a).split("Did you mean")[0]
+
+
+def test_an_entry_shows_every_fact_it_cites_also_of_related_careers(
+    shipped_engine: Engine,
+) -> None:
+    # The loader lets an entry cite a related career's facts (the CSR's "related careers"
+    # entries show each related occupation's pay): every cited fact becomes a field, with
+    # its sources cited.
+    kb = shipped_engine.kb
+    cross = [
+        e
+        for e in kb.entries.values()
+        if set(e.facts) - {f.id for f in kb.careers[kb.entry_career[e.id]].facts}
+    ]
+    assert cross, "the shipped knowledge has entries citing related careers' facts"
+    for entry in cross:
+        answer = shipped_engine.answer_entry(entry.id)
+        assert answer is not None
+        assert len(answer.fields) == len(entry.facts), entry.id
+        cited = {r.id for r in answer.sources}
+        for fact_id in entry.facts:
+            assert set(kb.facts[fact_id].sources) <= cited, fact_id
