@@ -198,15 +198,11 @@ def parse_fact_id(entry_id: str) -> tuple[Topic, str, Level | None] | None:
     return topic, parts[2], level
 
 
-def _group_key(fact: Fact) -> tuple[object, ...]:
-    return (fact.metric, fact.level, fact.percentile, fact.dimension, fact.region, fact.qualifier)
-
-
 def _versions(facts: Iterable[Fact]) -> list[list[Fact]]:
     """Facts grouped by what they measure, each group's leading version first."""
     groups: dict[tuple[object, ...], list[Fact]] = {}
     for fact in facts:
-        groups.setdefault(_group_key(fact), []).append(fact)
+        groups.setdefault(fact.version_key, []).append(fact)
     return [sorted(g, key=lambda f: not f.leading) for g in groups.values()]
 
 

@@ -181,16 +181,11 @@ def _check_refs(
             run.add(loaded.rel, loaded.doc.mark_for((*path, i)), f"unknown {what} '{ref}'")
 
 
-def _version_key(fact: Fact) -> tuple[object, ...]:
-    """Facts with the same key are versions of one figure (e.g. median pay by source)."""
-    return (fact.metric, fact.level, fact.percentile, fact.dimension, fact.qualifier, fact.region)
-
-
 def _check_leading(run: _Run, loaded: _Loaded[FactsFile]) -> None:
     """Where sources disagree, exactly one version leads (answers show it first)."""
     groups: dict[tuple[object, ...], list[int]] = {}
     for i, fact in enumerate(loaded.model.facts):
-        groups.setdefault(_version_key(fact), []).append(i)
+        groups.setdefault(fact.version_key, []).append(i)
     facts = loaded.model.facts
     for indexes in groups.values():
         leading = [i for i in indexes if facts[i].leading]

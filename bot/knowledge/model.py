@@ -226,6 +226,19 @@ class Fact(_Strict):
     sources: list[Id] = Field(min_length=1)
     note: Text | None = None
 
+    @property
+    def version_key(self) -> tuple[object, ...]:
+        """Facts with the same key are versions of one figure (e.g. median pay by source):
+        exactly one of them leads, and answers show the others after it."""
+        return (
+            self.metric,
+            self.level,
+            self.percentile,
+            self.dimension,
+            self.qualifier,
+            self.region,
+        )
+
     @model_validator(mode="after")
     def _has_a_value(self) -> Fact:
         if self.value is None and self.low is None and self.high is None and self.text is None:
