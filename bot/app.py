@@ -351,6 +351,13 @@ class CareerBot(commands.Bot):
         """0.0 if the user may ask now, else seconds to wait."""
         return self.cooldown.hit(user_id, time.monotonic())
 
+    def enforce_cooldown(self, user_id: int) -> None:
+        """For commands: raise OnCooldown (the tree's on_error tells the member) if the user
+        must wait."""
+        wait = self.check_cooldown(user_id)
+        if wait:
+            raise OnCooldown(wait)
+
     def should_notify_cooldown(self, user_id: int) -> bool:
         return self.cooldown.should_notify(user_id, time.monotonic())
 

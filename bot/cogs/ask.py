@@ -277,19 +277,12 @@ class Ask(commands.Cog):
         started = time.perf_counter()
         return prepare(self.bot, question), started
 
-    def _cooldown(self, user_id: int) -> None:
-        wait = self.bot.check_cooldown(user_id)
-        if wait:
-            from bot.app import OnCooldown
-
-            raise OnCooldown(wait)
-
     @app_commands.command(name="ask", description="Ask a career question in your own words")
     @app_commands.describe(question="Your question, e.g. 'How much do CSRs earn?'")
     async def ask(
         self, interaction: Interaction, question: app_commands.Range[str, 1, 300]
     ) -> None:
-        self._cooldown(interaction.user.id)
+        self.bot.enforce_cooldown(interaction.user.id)
         p, started = self.answer(question)
         await log_answer(
             self.bot,
@@ -326,7 +319,7 @@ class Ask(commands.Cog):
                 "That message has no text I can answer.", ephemeral=True
             )
             return
-        self._cooldown(interaction.user.id)
+        self.bot.enforce_cooldown(interaction.user.id)
         p, started = self.answer(question)
         answer = p.answer
         await log_answer(

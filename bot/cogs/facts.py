@@ -58,13 +58,6 @@ class Facts(commands.Cog):
             ephemeral=True,
         )
 
-    def _cooldown(self, interaction: Interaction) -> None:
-        wait = self.bot.check_cooldown(interaction.user.id)
-        if wait:
-            from bot.app import OnCooldown
-
-            raise OnCooldown(wait)
-
     async def _send(
         self, interaction: Interaction, answer: Answer, started: float, via: str
     ) -> None:
@@ -79,7 +72,7 @@ class Facts(commands.Cog):
         fn: Callable[[KnowledgeBase, str], Answer],
         via: str,
     ) -> None:
-        self._cooldown(interaction)
+        self.bot.enforce_cooldown(interaction.user.id)
         slug = self._career(career)
         if slug is None:
             await self._unknown(interaction, career)
@@ -108,7 +101,7 @@ class Facts(commands.Cog):
         level: LevelName | None = None,
         career: str | None = None,
     ) -> None:
-        self._cooldown(interaction)
+        self.bot.enforce_cooldown(interaction.user.id)
         slug = self._career(career)
         if slug is None:
             await self._unknown(interaction, career)
@@ -166,7 +159,7 @@ class Facts(commands.Cog):
     @app_commands.command(name="compare", description="Compare two careers side by side")
     @app_commands.describe(a="First career", b="Second career")
     async def compare(self, interaction: Interaction, a: str, b: str) -> None:
-        self._cooldown(interaction)
+        self.bot.enforce_cooldown(interaction.user.id)
         slug_a, slug_b = self._career(a), self._career(b)
         if slug_a is None or slug_b is None:
             await self._unknown(interaction, a if slug_a is None else b)
