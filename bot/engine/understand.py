@@ -193,9 +193,9 @@ class Detector:
         return _stems(self.norm.words(text, correct=False))
 
     # ------------------------------------------------------------------ detectors
-    def careers(self, words: Sequence[str]) -> list[str]:
-        """Careers named, in order of appearance."""
-        hits = self.career_phrases.find(_stems(words))
+    def careers(self, words: Sequence[str], stems: Phrase | None = None) -> list[str]:
+        """Careers named, in order of appearance (``stems``: the words' stems, if known)."""
+        hits = self.career_phrases.find(_stems(words) if stems is None else stems)
         out: list[str] = []
         for _, _, slug in hits:
             if slug not in out:
@@ -215,8 +215,10 @@ class Detector:
             drop.update(range(start, end))
         return [w for i, w in enumerate(words) if i not in drop]
 
-    def out_of_scope(self, words: Sequence[str], careers: Sequence[str]) -> str | None:
-        stems = _stems(words)
+    def out_of_scope(
+        self, words: Sequence[str], careers: Sequence[str], stems: Phrase | None = None
+    ) -> str | None:
+        stems = _stems(words) if stems is None else stems
         off = self.off_topic_phrases.find(stems)
         if off:
             return min(off)[2]
@@ -234,11 +236,13 @@ class Detector:
                 return " ".join(match.group(1).split())
         return None
 
-    def level(self, words: Sequence[str], career: str | None) -> Level | None:
+    def level(
+        self, words: Sequence[str], career: str | None, stems: Phrase | None = None
+    ) -> Level | None:
         years = _YEARS.search(" ".join(words))
         if years:
             return self._level_for_years(int(years.group(1) or years.group(2)), career)
-        hits = self.level_phrases.find(_stems(words))
+        hits = self.level_phrases.find(_stems(words) if stems is None else stems)
         if not hits:
             return None
         # The longest phrase wins ("team lead" -> manager over "lead" -> senior).
@@ -259,8 +263,8 @@ class Detector:
             return Level.MID
         return Level.SENIOR
 
-    def topic(self, words: Sequence[str]) -> Topic | None:
-        hits = self.topic_phrases.find(_stems(words))
+    def topic(self, words: Sequence[str], stems: Phrase | None = None) -> Topic | None:
+        hits = self.topic_phrases.find(_stems(words) if stems is None else stems)
         if not hits:
             return None
         weight: dict[str, float] = {}
@@ -272,8 +276,9 @@ class Detector:
         return Topic(best[0])
 
     def understand(self, words: Sequence[str], default_career: str | None) -> Understanding:
-        careers = self.careers(words)
+        stems = _stems(words)  # once for every detector
+        careers = self.careers(words, stems)
         career = careers[0] if careers else None
-        oos = self.out_of_scope(words, careers)
-        level = self.level(words, career or default_career)
-        return Understanding(career, level, self.topic(words), oos, tuple(careers))
+        oos = self.out_of_scope(words, careers, stems)
+        level = self.level(words, career or default_career, stems)
+        return Understanding(career, level, self.topic(words, stems), oos, tuple(careers))
