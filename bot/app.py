@@ -38,6 +38,10 @@ WATCH_POLL_SECONDS = 2.0  # how soon the watcher notices knowledge/ was replaced
 ANSWER_CACHE_SIZE = 1024
 """Distinct question texts whose prepared reply is kept (popular questions repeat)."""
 COGS = ("bot.cogs.ask", "bot.cogs.facts", "bot.cogs.moderation")
+SHUTDOWN_GRACE_SECONDS = 10.0
+"""How long close() waits for answers already being worked on before it disconnects."""
+HANDLER_TASK_PREFIXES = ("CommandTree-invoker", "discord.py: ", "discord-ui-")
+"""Names discord.py gives the tasks that run app commands, events and component callbacks."""
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -222,6 +226,31 @@ class CareerBot(commands.Bot):
         if self.freeze_heap:
             settle_heap()
 
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Events that arrive once the client is closed are dropped: discord.py would build the
+        handler coroutine and then fail to schedule it on the loop it no longer has."""
+        if self.loop is discord.utils.MISSING:
+            log.debug("dropped event %s: the client is closed", event_name)
+            return
+        super().dispatch(event_name, *args, **kwargs)
+
+    async def _drain_handlers(self, grace: float) -> None:
+        """Wait up to ``grace`` seconds for the commands, events and button callbacks that are
+        running, so members whose question is being answered still get their answer."""
+        current = asyncio.current_task()
+        running = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not current
+            and not task.done()
+            and task.get_name().startswith(HANDLER_TASK_PREFIXES)
+        ]
+        if not running:
+            return
+        _, pending = await asyncio.wait(running, timeout=grace)
+        if pending:
+            log.warning("closing with %d reply(ies) still unfinished", len(pending))
+
     async def close(self) -> None:
         for task in self._tasks:
             task.cancel()
@@ -229,6 +258,8 @@ class CareerBot(commands.Bot):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if not self.is_closed():
+            await self._drain_handlers(SHUTDOWN_GRACE_SECONDS)
         try:
             await super().close()
         finally:

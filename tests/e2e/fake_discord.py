@@ -131,6 +131,14 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """One request held by the fake until the test releases it (see ``FakeDiscord.hold_next``)."""
+
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
 class FakeUser:
     """A guild member the fake knows about."""
 
@@ -183,6 +191,7 @@ class FakeDiscord:
         self.interactions: dict[int, Sent] = {}
         self._by_token: dict[str, int] = {}
         self._faults: dict[str, list[Fault]] = {}
+        self._holds: list[Hold] = []
         self._ids = itertools.count(1_600_000_000_000_000_001)
         self._seq = 0
         self._session_id: str | None = None
@@ -360,6 +369,13 @@ class FakeDiscord:
         else:
             body = {"message": "Server error", "code": 0}
         self._faults.setdefault(kind, []).extend(Fault(status, body, headers) for _ in range(count))
+
+    def hold_next_callback(self) -> Hold:
+        """Hold the next interaction callback request (the bot's first answer) unanswered until
+        the test sets ``hold.release``; ``hold.arrived`` is set when the request comes in."""
+        hold = Hold()
+        self._holds.append(hold)
+        return hold
 
     async def drop(self, code: int = 1006) -> None:
         """Close the gateway connection. 1006 aborts the TCP connection (no close frame)."""
@@ -865,6 +881,10 @@ class FakeDiscord:
             files=files,
         )
         parts = path.strip("/").split("/")
+        if self._holds and parts[0] == "interactions" and parts[-1] == "callback":
+            hold = self._holds.pop(0)
+            hold.arrived.set()
+            await hold.release.wait()
         try:
             response = self._route(request.method, parts, rec)
         except Exception:  # a bug in the fake must surface as a 500, not hang the client
