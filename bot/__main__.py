@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "stats": "bot.cli.stats",
     "gaps": "bot.cli.gaps",
     "sync": "bot.cli.sync",
+    "teach": "bot.cli.teach",
 }
 
 

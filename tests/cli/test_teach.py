@@ -1,0 +1,135 @@
+"""``python -m bot teach``: a gap becomes a phrasing in the right file, validated first, and
+two teaches at once both land; a read-only folder gets a diff instead."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.engine.answer import Outcome
+from bot.knowledge.loader import load_knowledge
+from bot.teach import TeachRefused, teach
+from tests.paths import KNOWLEDGE, ROOT
+
+BURNOUT = "csr-stress-burnout"
+BURNOUT_QUESTION = "how do i stop burning out on the phones"
+WORK = Path("careers/customer-service-representative/qa/work.yaml")
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    copy = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, copy)
+    return copy
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def cli(*args: str, user: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*(user or []), sys.executable, "-m", "bot", "teach", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_taught_question_is_answered_and_only_its_line_changes(knowledge: Path) -> None:
+    assert Engine(load_knowledge(knowledge)).ask(BURNOUT_QUESTION).entry_id != BURNOUT
+    before = snapshot(knowledge)
+    done = cli(BURNOUT_QUESTION, BURNOUT, "--knowledge", str(knowledge))
+    assert done.returncode == 0, done.stderr
+    assert f"knowledge/{WORK.as_posix()}:" in done.stdout
+    after = snapshot(knowledge)
+    changed = [name for name in after if after[name] != before.get(name)]
+    assert changed == [str(WORK)]
+    old = before[str(WORK)].decode().splitlines()
+    new = after[str(WORK)].decode().splitlines()
+    added = [line for line in new if line not in old]
+    assert [line.strip() for line in added] == [f"- {BURNOUT_QUESTION}"]
+    assert [line for line in new if line != added[0]] == old
+    answer = Engine(load_knowledge(knowledge)).ask(BURNOUT_QUESTION)
+    assert (answer.outcome, answer.entry_id) == (Outcome.ANSWER, BURNOUT)
+    check = subprocess.run(
+        [sys.executable, "-m", "bot", "check", str(knowledge)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout
+
+
+@pytest.mark.parametrize(
+    ("question", "entry", "reason"),
+    [
+        ("what is the median pay for csrs", BURNOUT, "would still get the answer"),
+        ("how to avoid burning out as a csr", BURNOUT, "already a phrasing of csr-stress-burnout"),
+        ("x" * 301, BURNOUT, "at most 300"),
+        ("   ", BURNOUT, "nothing to teach"),
+        ("pay please", "fact.salary.customer-service-representative", "quick fact"),
+        ("pay please", "no-such-entry", "no entry 'no-such-entry'"),
+    ],
+)
+def test_refused_teaches_write_nothing(
+    knowledge: Path, question: str, entry: str, reason: str
+) -> None:
+    before = snapshot(knowledge)
+    with pytest.raises(TeachRefused, match=reason):
+        teach(knowledge, question, entry)
+    assert snapshot(knowledge) == before
+
+
+def test_two_teaches_at_once_both_land(knowledge: Path) -> None:
+    texts = ["burnout on the phone lines help", "i am so burnt out from calls"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "teach", text, BURNOUT, "--knowledge", str(knowledge)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for text in texts
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    phrasings = next(
+        e.phrasings for e in load_knowledge(knowledge).entries.values() if e.id == BURNOUT
+    )
+    assert set(texts) <= set(phrasings)
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root and setpriv to run the teach as a user who may not write",
+)
+def test_a_read_only_folder_gets_the_change_as_a_diff() -> None:
+    # pytest's tmp_path is private to root: this user-readable folder is made by hand.
+    with tempfile.TemporaryDirectory() as scratch:
+        Path(scratch).chmod(0o755)
+        knowledge = Path(scratch) / "knowledge"
+        shutil.copytree(KNOWLEDGE, knowledge)
+        for path in [knowledge, *knowledge.rglob("*")]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        before = snapshot(knowledge)
+        nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        done = cli(BURNOUT_QUESTION, BURNOUT, "--knowledge", str(knowledge), user=nobody)
+        assert done.returncode == 0, done.stderr
+        assert "read-only" in done.stderr
+        assert done.stdout.startswith(f"--- a/knowledge/{WORK.as_posix()}\n")
+        assert f"\n+      - {BURNOUT_QUESTION}\n" in done.stdout
+        assert snapshot(knowledge) == before
+        for path in [knowledge, *knowledge.rglob("*")]:
+            path.chmod(0o755)
