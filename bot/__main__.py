@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "gaps": "bot.cli.gaps",
     "sync": "bot.cli.sync",
     "teach": "bot.cli.teach",
+    "history": "bot.cli.history",
 }
 
 

@@ -114,7 +114,7 @@ def _validated(root: Path, edit: Edit, factory: EngineFactory) -> Engine:
         # Plain copies: the scratch folder must be writable even when the knowledge is not.
         shutil.copytree(root, copy, symlinks=True, copy_function=shutil.copyfile)
         for folder, _, _ in os.walk(copy):
-            os.chmod(folder, 0o755)
+            os.chmod(folder, 0o700)
         target = copy / edit.path.resolve().relative_to(root.resolve())
         target.write_text(edit.after, encoding="utf-8")
         try:
@@ -219,6 +219,20 @@ def untaught(root: Path, label: str, row: str, near: int, *, write: bool = True)
         if write and not _write(edit):
             raise TeachRefused(f"{label} is read-only; apply this change by hand:\n{edit.diff()}")
         return edit
+
+
+def likely_entries(engine: Engine, question: str, limit: int = 3) -> list[tuple[str, str]]:
+    """The Q&A entries the matcher ranks first for ``question``, as (id, question): what a
+    moderator most likely wants to teach it to (quick facts take no phrasings)."""
+    _, ranked = engine.rank(question)
+    out: list[tuple[str, str]] = []
+    for r in ranked:
+        target = engine.targets[r.target]
+        if target.id in engine.kb.entries and target.id not in {i for i, _ in out}:
+            out.append((target.id, target.question))
+            if len(out) == limit:
+                break
+    return out
 
 
 def _outcome(outcome: Outcome, entry_id: str | None) -> str:

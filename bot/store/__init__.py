@@ -62,12 +62,35 @@ class Stats:
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """Unanswered questions sharing one normalised form."""
+    """Unanswered questions sharing one normalised form, with what members did next."""
 
     normalised: str
     count: int
     example: str
     last_asked: float
+    picks: tuple[EntryCount, ...] = ()
+    """Did-you-mean suggestions members picked for this question, most picked first."""
+    down_votes: int = 0
+    """👎 votes on the answers of the picked entries."""
+
+
+@dataclass(frozen=True, slots=True)
+class Teaching:
+    """One question a moderator taught: into which file and line, so it can be undone."""
+
+    moderator: str
+    question: str
+    entry_id: str | None
+    """None: taught as "not something we answer" (decline.yaml)."""
+    file: str
+    line: int
+    text: str
+    """The line as written in the file (undo removes exactly this line)."""
+    written: bool
+    """False: the knowledge was read-only and the change was handed out as a diff."""
+    taught_at: float = 0.0
+    id: int = 0
+    undone_at: float | None = None
 
 
 class Store(Protocol):
@@ -82,6 +105,26 @@ class Store(Protocol):
     async def stats(self, limit: int = 10) -> Stats: ...
 
     async def gaps(self, limit: int = 20) -> list[Gap]: ...
+
+    async def record_pick(
+        self, user_hash: str, question: str, normalised: str, entry_id: str
+    ) -> None:
+        """A member picked ``entry_id`` among the did-you-mean suggestions for ``question``."""
+        ...
+
+    async def record_teaching(self, teaching: Teaching) -> int:
+        """Keep a teaching in the history; returns its id."""
+        ...
+
+    async def teachings(self, limit: int = 20) -> list[Teaching]:
+        """The history, newest first."""
+        ...
+
+    async def teaching(self, teaching_id: int) -> Teaching | None: ...
+
+    async def mark_undone(self, teaching_id: int) -> bool:
+        """Mark a teaching undone; False when it is unknown or already undone."""
+        ...
 
     async def close(self) -> None: ...
 

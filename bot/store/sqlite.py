@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import secrets
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import aiosqlite
 
-from bot.store import EntryCount, EntryVotes, Gap, QuestionRecord, Stats, Vote, salted_hash
+from bot.store import (
+    EntryCount,
+    EntryVotes,
+    Gap,
+    QuestionRecord,
+    Stats,
+    Teaching,
+    Vote,
+    salted_hash,
+)
 
 MIGRATIONS: Final[tuple[str, ...]] = (
     # 1: questions, votes, and the salt for user hashes
@@ -45,6 +56,29 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     );
     CREATE INDEX votes_entry ON votes (entry_id);
     """,
+    # 2: what members picked among the did-you-mean suggestions, and what moderators taught
+    """
+    CREATE TABLE picks (
+        picked_at REAL NOT NULL,
+        user_hash TEXT NOT NULL,
+        question TEXT NOT NULL,
+        normalised TEXT NOT NULL,
+        entry_id TEXT NOT NULL
+    );
+    CREATE INDEX picks_normalised ON picks (normalised);
+    CREATE TABLE teachings (
+        id INTEGER PRIMARY KEY,
+        taught_at REAL NOT NULL,
+        moderator TEXT NOT NULL,
+        question TEXT NOT NULL,
+        entry_id TEXT,
+        file TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        written INTEGER NOT NULL,
+        undone_at REAL
+    );
+    """,
 )
 """Numbered migrations: index i brings the schema from version i to i + 1. Append only."""
 
@@ -61,6 +95,27 @@ MAX_BATCH: Final = 500
 log = logging.getLogger("bot.store")
 
 _Row = tuple[Any, ...]
+_TEACHING_COLUMNS: Final = (
+    "id, taught_at, moderator, question, entry_id, file, line, text, written, undone_at"
+)
+
+
+def _teaching(row: Sequence[Any]) -> Teaching:
+    ident, at, moderator, question, entry_id, file, line, text, written, undone = row
+    return Teaching(
+        moderator=str(moderator),
+        question=str(question),
+        entry_id=None if entry_id is None else str(entry_id),
+        file=str(file),
+        line=int(line),
+        text=str(text),
+        written=bool(written),
+        taught_at=float(at),
+        id=int(ident),
+        undone_at=None if undone is None else float(undone),
+    )
+
+
 _Pending = tuple[_Row, "asyncio.Future[None]"]
 
 
@@ -231,7 +286,76 @@ class SqliteStore:
             " GROUP BY normalised ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?",
             (limit,),
         ) as cur:
-            return [Gap(str(k), int(n), str(t), float(at)) async for k, n, t, at in cur]
+            gaps = [Gap(str(k), int(n), str(t), float(at)) async for k, n, t, at in cur]
+        return [await self._with_picks(gap) for gap in gaps]
+
+    async def _with_picks(self, gap: Gap) -> Gap:
+        async with self._db.execute(
+            "SELECT entry_id, COUNT(*) AS n FROM picks WHERE normalised = ?"
+            " GROUP BY entry_id ORDER BY n DESC, entry_id",
+            (gap.normalised,),
+        ) as cur:
+            picks = tuple([EntryCount(str(e), int(n)) async for e, n in cur])
+        if not picks:
+            return gap
+        marks = ",".join("?" * len(picks))
+        async with self._db.execute(
+            f"SELECT COUNT(*) FROM votes WHERE vote = 'down' AND entry_id IN ({marks})",  # noqa: S608 - placeholders only
+            [p.entry_id for p in picks],
+        ) as cur:
+            row = await cur.fetchone()
+        return dataclasses.replace(gap, picks=picks, down_votes=int(row[0]) if row else 0)
+
+    async def record_pick(
+        self, user_hash: str, question: str, normalised: str, entry_id: str
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO picks (picked_at, user_hash, question, normalised, entry_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (time.time(), user_hash, _storable(question), _storable(normalised), entry_id),
+        )
+        await self._db.commit()
+
+    async def record_teaching(self, teaching: Teaching) -> int:
+        cur = await self._db.execute(
+            "INSERT INTO teachings (taught_at, moderator, question, entry_id, file, line, text,"
+            " written) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                teaching.taught_at or time.time(),
+                _storable(teaching.moderator),
+                _storable(teaching.question),
+                teaching.entry_id,
+                teaching.file,
+                teaching.line,
+                _storable(teaching.text),
+                int(teaching.written),
+            ),
+        )
+        await self._db.commit()
+        return int(cur.lastrowid or 0)
+
+    async def teachings(self, limit: int = 20) -> list[Teaching]:
+        async with self._db.execute(
+            f"SELECT {_TEACHING_COLUMNS} FROM teachings ORDER BY id DESC LIMIT ?",  # noqa: S608
+            (limit,),
+        ) as cur:
+            return [_teaching(row) async for row in cur]
+
+    async def teaching(self, teaching_id: int) -> Teaching | None:
+        async with self._db.execute(
+            f"SELECT {_TEACHING_COLUMNS} FROM teachings WHERE id = ?",  # noqa: S608
+            (teaching_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return _teaching(row) if row else None
+
+    async def mark_undone(self, teaching_id: int) -> bool:
+        cur = await self._db.execute(
+            "UPDATE teachings SET undone_at = ? WHERE id = ? AND undone_at IS NULL",
+            (time.time(), teaching_id),
+        )
+        await self._db.commit()
+        return cur.rowcount == 1
 
     async def close(self) -> None:
         """Commit every question already queued, stop the writer, close the connection."""

@@ -133,3 +133,61 @@ def test_a_read_only_folder_gets_the_change_as_a_diff() -> None:
         assert snapshot(knowledge) == before
         for path in [knowledge, *knowledge.rglob("*")]:
             path.chmod(0o755)
+
+
+def run_bot(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_history_lists_the_teaching_and_undo_removes_exactly_it(
+    knowledge: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    before = snapshot(knowledge)
+    done = cli(BURNOUT_QUESTION, BURNOUT, "--knowledge", str(knowledge), "--database", str(db))
+    assert done.returncode == 0 and "as teaching 1" in done.stdout, done
+    listed = run_bot("history", "--database", str(db))
+    assert listed.returncode == 0, listed.stderr
+    assert f"{BURNOUT_QUESTION!r} → {BURNOUT}" in listed.stdout
+    assert f"knowledge/{WORK.as_posix()}:" in listed.stdout
+    undone = cli("--undo", "1", "--knowledge", str(knowledge), "--database", str(db))
+    assert undone.returncode == 0, undone.stderr
+    assert snapshot(knowledge) == before
+    assert "(undone)" in run_bot("history", "--database", str(db)).stdout
+    again = cli("--undo", "1", "--knowledge", str(knowledge), "--database", str(db))
+    assert again.returncode == 1 and "already undone" in again.stderr
+
+
+def test_gaps_suggest_shows_member_picks_and_likely_entries(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.store import QuestionRecord
+    from bot.store.sqlite import SqliteStore
+
+    db = tmp_path / "log.sqlite3"
+    question = "how to avoid burnout in a call center job"
+
+    async def fill() -> None:
+        store = await SqliteStore.open(db)
+        try:
+            user = store.hash_user(7)
+            await store.log_question(
+                QuestionRecord(question, question, "unsure", None, 0.5, 1.0, 1, 2, user)
+            )
+            await store.record_pick(user, question, question, BURNOUT)
+        finally:
+            await store.close()
+
+    asyncio.run(fill())
+    shown = run_bot("gaps", "--suggest", "--database", str(db), "--knowledge", str(KNOWLEDGE))
+    assert shown.returncode == 0, shown.stderr
+    assert f"members picked: {BURNOUT} ×1" in shown.stdout
+    likely = next(line for line in shown.stdout.splitlines() if "likely entries:" in line)
+    assert likely.split(":", 1)[1].strip() != "none"
