@@ -9,6 +9,7 @@ prompt on a terminal; plain text and no prompt when input or output is piped.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -39,7 +40,11 @@ class EngineLike(Protocol):
     def resolve_career(self, text: str | None) -> str | None: ...
 
 
+_log = logging.getLogger(__name__)
+
 PROMPT = "[bold cyan]careerbot>[/] "
+MAX_PICK_DIGITS = 6
+"""Longer numbers are out of range without being parsed (int() refuses 4,301+ digits)."""
 QUIT_WORDS = frozenset({"quit", "exit", "/quit", "/exit", ":q"})
 
 # Quick commands that take an optional career: name -> the bot.engine.facts builder.
@@ -107,8 +112,9 @@ class TerminalSession:
             return None
         if text.lower() in QUIT_WORDS:
             return Reply(quit=True)
-        if text.isdigit():
-            return self._pick(int(text))
+        if text.isdecimal():  # not isdigit(): "²" and "⑦" are digits that int() rejects
+            # A number past any list length is just out of range: never int() 5,000 digits.
+            return self._pick(int(text) if len(text) <= MAX_PICK_DIGITS else 0)
         if text.startswith("/"):
             name, _, rest = text[1:].partition(" ")
             return self._command(name.lower(), rest.strip())
@@ -294,7 +300,12 @@ def run_terminal(
 
     first, quit_typed = True, False
     for line in _lines(stdin, prompt):
-        reply = session.handle(line)
+        try:
+            reply = session.handle(line)
+        except Exception as exc:  # a bug on one line must not leave the rest unanswered
+            _log.error("internal error on an input line: %s: %s", type(exc).__name__, exc)
+            _log.debug("traceback", exc_info=True)
+            reply = Reply(message=f"Sorry, that line hit an internal error ({type(exc).__name__}).")
         if reply is None:
             continue
         if reply.quit:

@@ -156,3 +156,50 @@ def test_interactive_loop_prompts_and_draws_panels(engine: Engine) -> None:
     reply = TerminalSession(engine).handle("/salary entry")
     assert reply is not None and reply.answer is not None
     assert reply.answer.title in out
+
+
+@pytest.mark.parametrize("line", ["²", "⑦", "٣", "9" * 5000, "0", "00012"])
+def test_digit_like_lines_never_end_the_session(engine: Engine, line: str) -> None:
+    """Unicode digits (``str.isdigit`` is true for them, ``int`` is not) and numbers past
+    Python's int-string limit used to raise at ``int()``: the rest of the input went unread."""
+    stdin = io.StringIO(f"csr pay\n{line}\nwhat do tellers earn\n")
+    stdout = io.StringIO()
+    assert run_terminal(engine, stdin=stdin, stdout=stdout) == 0
+    out = stdout.getvalue()
+    assert out.count("Sources: ") >= 2  # the question after the odd line was answered
+    reply = TerminalSession(engine).handle(line)
+    assert reply is not None and (reply.answer is not None or reply.message is not None)
+
+
+def test_a_huge_number_is_an_out_of_range_pick(engine: Engine) -> None:
+    session = TerminalSession(engine)
+    for entry in engine.kb.entries.values():
+        if _answered(session.handle(entry.question)).picks:
+            break
+    reply = session.handle("9" * 5000)
+    assert reply is not None and reply.message == f"Pick a number from 1 to {len(session.picks)}."
+
+
+def test_an_internal_error_on_one_line_is_one_message_and_the_loop_goes_on(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Flaky:
+        """The real engine, except that one question raises (standing in for any bug)."""
+
+        kb = engine.kb
+        answer_entry = staticmethod(engine.answer_entry)
+        resolve_career = staticmethod(engine.resolve_career)
+
+        @staticmethod
+        def ask(question: str) -> object:
+            if question == "boom":
+                raise RuntimeError("simulated bug")
+            return engine.ask(question)
+
+    stdout = io.StringIO()
+    stdin = io.StringIO("boom\nwhat do tellers earn\n")
+    assert run_terminal(Flaky(), stdin=stdin, stdout=stdout) == 0  # type: ignore[arg-type]
+    out = stdout.getvalue()
+    assert out.startswith("Sorry, that line hit an internal error (RuntimeError).\n")
+    assert "Sources: " in out
+    assert "simulated bug" in caplog.text
