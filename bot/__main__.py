@@ -51,9 +51,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         code: int = _load(args.command).run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
     return code
+
+
+EXIT_BROKEN_PIPE = 141
+"""``… | head -1`` closed our output: exit quietly with 128 + SIGPIPE, what the shell reports
+for coreutils in the same place (so ``set -o pipefail`` scripts see the same as for ``cat``)."""
+
+
+def _reader_went_away() -> int:
+    """The reader of standard output closed it: no traceback, and no second error at exit
+    when Python flushes stdout again (point it at /dev/null, as the Python docs advise)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests): nothing to flush
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -261,8 +261,24 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         where, key = _where_of(key, source, lines, env)
         raise ConfigError(f"{where}: {format_key(key)}: {message}")
     if token:
+        if problem := _token_problem(token):
+            # Never echo the token, not even a part of it: say only what is wrong with it.
+            raise ConfigError(f"{TOKEN_ENV}: the token is malformed ({problem}); copy it again")
         settings = settings.model_copy(update={"token": SecretStr(token)})
     return settings
+
+
+def _token_problem(token: str) -> str | None:
+    """Why ``token`` cannot be a Discord token (printable ASCII, no spaces), or None.
+
+    A line break in it otherwise surfaces as a ValueError traceback from the HTTP library."""
+    if any(c in "\r\n" for c in token):
+        return "it contains a line break"
+    if any(c.isspace() for c in token):
+        return "it contains a space"
+    if not token.isascii() or not token.isprintable():
+        return "it contains a character that is not printable ASCII"
+    return None
 
 
 def _cross_checks(settings: Settings) -> list[tuple[KeyPath, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -127,3 +128,82 @@ def test_rejected_token_is_one_line_without_traceback(
     err = capsys.readouterr().err
     assert "careerbot: Discord rejected DISCORD_TOKEN" in err
     assert "Traceback" not in err and "not-a-real-token" not in err
+
+
+REPO = Path(__file__).resolve().parents[1]
+SHIM = REPO / "tests" / "e2e" / "shim"
+
+
+def _closed_port() -> int:
+    """A port nothing listens on (bound, then released: connecting is refused)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def _run_subprocess(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    import os
+    import sys
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
+    base.update(
+        PYTHONPATH=os.pathsep.join([str(SHIM), str(REPO)]),
+        CAREERBOT_KNOWLEDGE_PATH=str(REPO / "knowledge"),
+        CAREERBOT_DATABASE_PATH=str(tmp_path / "q.sqlite3"),
+        CAREERBOT_HEARTBEAT_PATH=str(tmp_path / "heartbeat"),
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def test_unreachable_discord_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    """The shim points discord.py at a closed local port: connecting is refused at login."""
+    port = _closed_port()
+    result = _run_subprocess(
+        tmp_path,
+        CAREERBOT_FAKE_DISCORD=f"http://127.0.0.1:{port}",
+        DISCORD_TOKEN="fake.token.for-a-closed-port",
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    problems = [line for line in result.stderr.splitlines() if "careerbot:" in line]
+    assert len(problems) == 1, result.stderr
+    assert problems[0].startswith("careerbot: cannot reach Discord (")
+    assert f"127.0.0.1:{port}" in problems[0]
+    assert problems[0].endswith("): check the network")
+    assert "fake.token.for-a-closed-port" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("token", "problem"),
+    [
+        ("MTA5.GaB\ncDe.secretpart", "it contains a line break"),
+        ("MTA5.GaB\r\ncDe.secretpart", "it contains a line break"),
+        ("MTA5.GaB cDe.secretpart", "it contains a space"),
+        ("MTA5.GaBé.secretpart", "it contains a character that is not printable ASCII"),
+    ],
+)
+def test_malformed_token_is_one_line_exit_2_and_never_shown(
+    tmp_path: Path, token: str, problem: str
+) -> None:
+    port = _closed_port()  # were the token sent anywhere, it would be to nothing
+    result = _run_subprocess(
+        tmp_path, CAREERBOT_FAKE_DISCORD=f"http://127.0.0.1:{port}", DISCORD_TOKEN=token
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"careerbot: DISCORD_TOKEN: the token is malformed ({problem}); copy it again\n"
+    )
+    assert "secretpart" not in result.stdout + result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -14,6 +15,15 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 T = TypeVar("T")
+
+
+def tolerant_stdin() -> None:
+    """Read standard input with undecodable bytes replaced (U+FFFD), whatever the locale or
+    ``PYTHONIOENCODING`` says: a stray byte is one odd question, not a UnicodeDecodeError
+    that ends the whole batch. Output gets the same treatment for echoed text."""
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli._common import tolerant_stdin
+
 if TYPE_CHECKING:
     from bot.engine import Engine
 
@@ -55,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     except (KnowledgeError, OSError, ValueError) as exc:
         print(f"error: cannot load knowledge from {args.knowledge}: {exc}", file=sys.stderr)
         return 1
+    tolerant_stdin()  # one bad byte is one odd question, not the end of the batch
     questions = (line.rstrip("\r\n") for line in sys.stdin) if args.batch else [args.question]
     for question in questions:
         if args.json:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli._common import add_config_argument, load
+from bot.cli._common import add_config_argument, load, tolerant_stdin
 
 HELP = "Run careerbot: on Discord if DISCORD_TOKEN is set, else as a chat in this terminal."
 
@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     log = logging.getLogger("bot.run")
 
     if token:
+        import aiohttp
         import discord
 
         from bot.app import start_bot
@@ -49,6 +50,11 @@ def run(args: argparse.Namespace) -> int:
         except discord.LoginFailure:
             print("careerbot: Discord rejected DISCORD_TOKEN: copy it again", file=sys.stderr)
             return 1
+        except (aiohttp.ClientConnectionError, discord.GatewayNotFound, TimeoutError) as exc:
+            # One line, not aiohttp's 80-line traceback: this is the network, not a bug.
+            reason = str(exc) or type(exc).__name__
+            print(f"careerbot: cannot reach Discord ({reason}): check the network", file=sys.stderr)
+            return 1
         except discord.PrivilegedIntentsRequired:
             print(
                 "careerbot: message_content.enabled needs the Message Content intent: enable it "
@@ -60,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
     from bot.terminal import run_terminal
 
+    tolerant_stdin()
     try:
         engine = build_engine(settings)
     except KnowledgeError as exc:
