@@ -7,14 +7,14 @@ Nothing here is built at import time.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 
 if TYPE_CHECKING:
@@ -57,6 +57,20 @@ class Settings(_Section):
     shard_count: int | Literal["auto"] = 1
     shard_ids: list[int] | None = None
     token: SecretStr | None = Field(default=None, exclude=True, repr=False)
+    _origins: dict[tuple[str | int, ...], str] = PrivateAttr(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal values are equal settings, wherever they were written."""
+        if not isinstance(other, Settings):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # lists inside: never hashable anyway
+
+    def origin(self, *key: str | int) -> str | None:
+        """Where a setting was given: ``config.yaml:3``, ``CAREERBOT_DEFAULT_CAREER``, or
+        None for a built-in default (errors found after loading point there too)."""
+        return self._origins.get(key)
 
 
 # --------------------------------------------------------------------------------------------
@@ -97,43 +111,96 @@ def format_key(path: KeyPath) -> str:
     return out or "(top level)"
 
 
-def _key_lines(node: yaml.Node | None, prefix: KeyPath = ()) -> dict[KeyPath, int]:
-    """Every key path in a composed YAML document -> its 1-based line (the key's line)."""
-    lines: dict[KeyPath, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = (*prefix, str(key_node.value))
-            lines[key] = key_node.start_mark.line + 1
-            lines.update(_key_lines(value_node, key))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines[(*prefix, i)] = item.start_mark.line + 1
-            lines.update(_key_lines(item, (*prefix, i)))
-    return lines
-
-
 def _read_file(path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
+    """The file's settings and the line of every key, read by the knowledge's bounded reader:
+    a size cap, strict UTF-8 with the bad byte's line, no alias bombs ("billion laughs"), no
+    recursion, a bounded depth, duplicate keys refused, and a FIFO or device never opened."""
+    from bot.knowledge.yamlread import read_yaml
+
     try:
-        text = path.read_text(encoding="utf-8")
+        path.stat()
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
-    loader = yaml.SafeLoader(text)
-    try:  # composed once: the nodes give each key's line, the same nodes the data
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{line}: invalid YAML: {exc.problem or exc.context}") from None
-    finally:
-        loader.dispose()
-    if data is None:
+    result = read_yaml(path)
+    if isinstance(result, list):
+        if _only_comments(path):
+            return {}, {}
+        first = result[0]
+        where = f"{path}:{first.line}" if first.line is not None else str(path)
+        more = f" (and {len(result) - 1} more problem(s))" if len(result) > 1 else ""
+        message = " ".join(first.message.split())  # one line, whatever the parser said
+        raise ConfigError(f"{where}: {message}{more}")
+    data = result.data
+    if data is None:  # "---" alone: a document with nothing set
         return {}, {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: the file must be a mapping of settings (key: value)")
-    return data, _key_lines(node)
+    lines = {key: mark.line for key, mark in result.values.items() if key}
+    lines.update({key: mark.line for key, mark in result.keys.items()})
+    return data, lines
+
+
+def _only_comments(path: Path) -> bool:
+    """True for a regular, small file with nothing but comments and blank lines (no settings:
+    the defaults apply), which the knowledge reader reports as an empty file."""
+    from bot.knowledge.yamlread import MAX_BYTES
+
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1) if path.is_file() else b"x"
+    except OSError:
+        return False
+    if len(raw) > MAX_BYTES:
+        return False
+    for line in raw.decode("utf-8", errors="replace").splitlines():
+        text = line.strip().removeprefix("\ufeff")
+        if text and not text.startswith("#") and text not in ("---", "..."):
+            return False
+    return True
+
+
+def _model_at(path: Sequence[str | int]) -> type[BaseModel] | None:
+    """The settings section (model) a key path leads into, or None if it is not a section."""
+    model: type[BaseModel] = Settings
+    for part in path:
+        info = model.model_fields.get(str(part))
+        ann = info.annotation if info is not None else None
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return None
+        model = ann
+    return model
+
+
+def _closest(word: str, choices: Collection[str]) -> str | None:
+    matches = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _suggest_path(path: Sequence[str]) -> KeyPath | None:
+    """The existing key path closest to a misspelled one, part by part, or None."""
+    out: list[str] = []
+    model: type[BaseModel] | None = Settings
+    for part in path:
+        if model is None:
+            return None
+        name = part if part in model.model_fields else _closest(part, model.model_fields)
+        if name is None:
+            return None
+        out.append(name)
+        model = _model_at(out)
+    return tuple(out) if tuple(out) != tuple(path) else None
+
+
+def _unknown_key(key: KeyPath) -> str:
+    """``unknown key; did you mean answer_threshold?`` for a key no section has."""
+    section = _model_at(key[:-1])
+    if section is not None:
+        close = _closest(str(key[-1]), section.model_fields)
+        if close is not None:
+            return f"unknown key; did you mean {close}?"
+    return "unknown key; config.example.yaml lists every setting"
 
 
 def _field_for(path: Sequence[str]) -> FieldInfo | None:
@@ -185,9 +252,15 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[KeyPath, tuple[str, Any]]
             raise ConfigError(f"{name}: the token is read only from {TOKEN_ENV}")
         info = _field_for(path)
         if info is None:
-            raise ConfigError(f"{name}: {format_key(path)}: no such setting")
+            close = _suggest_path(path)
+            hint = f"; did you mean {_env_name(close)}?" if close is not None else ""
+            raise ConfigError(f"{name}: {format_key(path)}: no such setting{hint}")
         found[path] = (name, _env_value(environ[name], info))
     return found
+
+
+def _env_name(path: KeyPath) -> str:
+    return ENV_PREFIX + "__".join(str(part).upper() for part in path)
 
 
 def _set(data: dict[str, Any], path: KeyPath, value: Any) -> None:
@@ -252,14 +325,23 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         errors = exc.errors()
         first = errors[0]
         where, key = _where_of(tuple(first["loc"]), source, lines, env)
+        if first["type"] == "extra_forbidden":
+            raise ConfigError(f"{where}: {format_key(key)}: {_unknown_key(key)}") from None
         messages = [first["msg"]]
         for err in errors[1:]:  # the other members of a union, for the same key
             if _where_of(tuple(err["loc"]), source, lines, env)[1] == key:
                 messages.append(err["msg"])
         raise ConfigError(f"{where}: {format_key(key)}: {' or '.join(messages)}") from None
-    for key, message in _cross_checks(settings):
-        where, key = _where_of(key, source, lines, env)
+    for key, message, anchor in _cross_checks(settings):
+        # Point at the key when it was written, else at the setting that made it wrong
+        # (a lowered answer_threshold under the default unsure_threshold).
+        given = key in lines or key in env
+        where, _ = _where_of(key if given or anchor is None else anchor, source, lines, env)
         raise ConfigError(f"{where}: {format_key(key)}: {message}")
+    origins = {key: env[key][0] for key in env}
+    if source is not None:
+        origins.update({k: f"{source}:{n}" for k, n in lines.items() if k not in origins})
+    settings._origins.update(origins)
     if token:
         if problem := _token_problem(token):
             # Never echo the token, not even a part of it: say only what is wrong with it.
@@ -281,31 +363,60 @@ def _token_problem(token: str) -> str | None:
     return None
 
 
-def _cross_checks(settings: Settings) -> list[tuple[KeyPath, str]]:
-    """Rules between settings that one field's type cannot express."""
-    problems: list[tuple[KeyPath, str]] = []
+def _cross_checks(settings: Settings) -> list[tuple[KeyPath, str, KeyPath | None]]:
+    """Rules between settings that one field's type cannot express: (the key to name, the
+    problem, the key to point at when the named one was left at its default)."""
+    problems: list[tuple[KeyPath, str, KeyPath | None]] = []
     engine = settings.engine
     if engine.unsure_threshold > engine.answer_threshold:
+        given = "unsure_threshold" in engine.model_fields_set
+        value = f"{engine.unsure_threshold:g}" + ("" if given else " (the default)")
         problems.append(
             (
                 ("engine", "unsure_threshold"),
-                f"must not be above engine.answer_threshold ({engine.answer_threshold:g})",
+                f"{value} must not be above engine.answer_threshold "
+                f"({engine.answer_threshold:g})"
+                + (
+                    ""
+                    if given
+                    else f"; set unsure_threshold to at most {engine.answer_threshold:g}"
+                ),
+                ("engine", "answer_threshold"),
             )
         )
     if settings.shard_ids is not None:
         if not isinstance(settings.shard_count, int):
-            problems.append((("shard_ids",), "needs a numeric shard_count, not 'auto'"))
+            problems.append((("shard_ids",), "needs a numeric shard_count, not 'auto'", None))
         elif bad := [i for i in settings.shard_ids if not 0 <= i < settings.shard_count]:
             problems.append(
                 (
                     ("shard_ids",),
                     f"{bad[0]} is not a shard of shard_count {settings.shard_count} "
                     f"(0 to {settings.shard_count - 1})",
+                    None,
                 )
             )
     if isinstance(settings.shard_count, int) and settings.shard_count < 1:
-        problems.append((("shard_count",), "must be at least 1 (or 'auto')"))
+        problems.append((("shard_count",), "must be at least 1 (or 'auto')", None))
     return problems
+
+
+def check_default_career(settings: Settings, careers: Collection[str]) -> None:
+    """Raise :class:`ConfigError` if ``default_career`` was configured (file or environment)
+    and the knowledge has no such career. Left at its built-in value, it is not an error:
+    the engine then falls back to a career the folder has.
+    """
+    if "default_career" not in settings.model_fields_set or settings.default_career in careers:
+        return
+    where = settings.origin("default_career") or "settings"
+    known = sorted(careers)
+    close = _closest(settings.default_career, known)
+    hint = f"did you mean {close}? " if close is not None else ""
+    shown = ", ".join(known[:12]) + (f", … ({len(known) - 12} more)" if len(known) > 12 else "")
+    raise ConfigError(
+        f"{where}: default_career: no career {settings.default_career!r} in the knowledge at "
+        f"{settings.knowledge_path}; {hint}known careers: {shown or '(none)'}"
+    )
 
 
 def engine_settings(settings: Settings) -> EngineSettings:
@@ -321,8 +432,13 @@ def engine_settings(settings: Settings) -> EngineSettings:
 
 def build_engine(settings: Settings) -> Engine:
     """Load and validate the configured knowledge, then build a complete engine: the same
-    way for Discord and terminal mode (blocking: the bot runs it in a thread)."""
+    way for Discord and terminal mode (blocking: the bot runs it in a thread).
+
+    Raises :class:`ConfigError` when a configured ``default_career`` is not in the knowledge
+    (so ``/salary``, ``/path`` never fail later, and a reload that drops it is refused)."""
     from bot.engine import Engine
     from bot.knowledge.loader import load_knowledge
 
-    return Engine(load_knowledge(settings.knowledge_path), engine_settings(settings))
+    kb = load_knowledge(settings.knowledge_path)
+    check_default_career(settings, kb.careers)
+    return Engine(kb, engine_settings(settings))

@@ -207,3 +207,62 @@ def test_malformed_token_is_one_line_exit_2_and_never_shown(
         f"careerbot: DISCORD_TOKEN: the token is malformed ({problem}); copy it again\n"
     )
     assert "secretpart" not in result.stdout + result.stderr
+
+
+def test_unknown_default_career_stops_terminal_mode_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It used to pass the start and then crash on the first /salary."""
+    import io
+
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("CAREERBOT_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CAREERBOT_KNOWLEDGE_PATH", str(REPO / "knowledge"))
+    monkeypatch.setenv("CAREERBOT_DEFAULT_CAREER", "no-such-career")
+    monkeypatch.setattr("sys.stdin", io.StringIO("/salary\n/path\n"))
+    assert run_cmd.run(argparse.Namespace(config=None)) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "careerbot: CAREERBOT_DEFAULT_CAREER: default_career: no career 'no-such-career'"
+    )
+    assert "known careers: " in lines[0] and "teller" in lines[0]
+
+
+def test_unknown_default_career_on_discord_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bot builds its engine in setup_hook with the same build_engine: its ConfigError
+    reaches ``run`` (wiring only: bot.app replaced, as above)."""
+    import logging
+    import sys
+    import types
+
+    from bot.config import Settings, build_engine
+
+    async def start_bot(settings: Settings) -> None:
+        build_engine(settings)
+
+    fake_app = types.ModuleType("bot.app")
+    fake_app.start_bot = start_bot  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "bot.app", fake_app)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CAREERBOT_CONFIG", raising=False)
+    monkeypatch.setenv("DISCORD_TOKEN", "fake.token.value")
+    monkeypatch.setenv("CAREERBOT_KNOWLEDGE_PATH", str(REPO / "knowledge"))
+    monkeypatch.setenv("CAREERBOT_DEFAULT_CAREER", "no-such-career")
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    try:
+        assert run_cmd.run(argparse.Namespace(config=None)) == 2
+    finally:
+        for handler in set(root.handlers) - set(before):
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+    err = capsys.readouterr().err
+    assert "careerbot: CAREERBOT_DEFAULT_CAREER: default_career: no career" in err
+    assert "Traceback" not in err

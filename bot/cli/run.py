@@ -2,7 +2,9 @@
 
 Config file: ``--config PATH``, else ``$CAREERBOT_CONFIG``, else ``config.yaml`` if present,
 else built-in defaults; ``CAREERBOT_*`` variables override it. A bad setting prints one line
-(``config.yaml:7: engine.answer_threshold: ...``) and exits with code 2.
+(``config.yaml:7: engine.answer_threshold: ...``) and exits with code 2, and so does a
+configured ``default_career`` the knowledge lacks. Other exit codes: 1 knowledge problems,
+a rejected token or an unreachable Discord; 141 when the reader of the output went away.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     import logging
 
-    from bot.config import build_engine
+    from bot.config import ConfigError, build_engine
     from bot.knowledge.base import KnowledgeError
     from bot.logging_setup import setup_logging
 
@@ -47,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
             asyncio.run(start_bot(settings))
         except KeyboardInterrupt:
             log.info("stopped")
+        except ConfigError as exc:  # a setting the knowledge contradicts (default_career)
+            print(f"careerbot: {exc}", file=sys.stderr)
+            return 2
         except discord.LoginFailure:
             print("careerbot: Discord rejected DISCORD_TOKEN: copy it again", file=sys.stderr)
             return 1
@@ -79,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"careerbot: knowledge not found: {exc.filename}", file=sys.stderr)
         return 1
+    except ConfigError as exc:
+        print(f"careerbot: {exc}", file=sys.stderr)
+        return 2
     if not sys.stdin.isatty():
         # Piped input or a detached container: say on stderr why nothing connects to Discord.
         print(
