@@ -27,6 +27,46 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# Import name of every runtime dependency in pyproject.toml (find_spec looks, never imports).
+REQUIRED_MODULES: tuple[str, ...] = (
+    "discord",
+    "rapidfuzz",
+    "numpy",
+    "yaml",
+    "aiosqlite",
+    "pydantic",
+    "rich",
+    "matplotlib",
+    "watchfiles",
+)
+
+
+def missing_dependencies_message(missing: Sequence[str], argv: Sequence[str]) -> str:
+    """One line saying which packages this Python lacks and which Python to use instead."""
+    names = ", ".join(f"'{name}'" for name in missing)
+    what = f"the package {names} is" if len(missing) == 1 else f"the packages {names} are"
+    command = " ".join(["python -m bot", *argv]).strip()
+    return (
+        f"careerbot: {what} not installed in this Python ({sys.executable}); "
+        f"run `make run` (it sets up .venv) or use .venv/bin/{command} "
+        "(or `. .venv/bin/activate` first)"
+    )
+
+
+def _missing_dependencies() -> list[str]:
+    from importlib.util import find_spec
+
+    missing = []
+    for name in REQUIRED_MODULES:
+        try:
+            found = find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
 def _load(name: str) -> ModuleType:
     return importlib.import_module(COMMANDS[name])
 
@@ -44,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    shown_argv = sys.argv[1:] if argv is None else list(argv)
+    if missing := _missing_dependencies():  # outside .venv: say so, not "No module named …"
+        print(missing_dependencies_message(missing, shown_argv), file=sys.stderr)
+        return EXIT_NOT_INSTALLED
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -56,7 +100,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return _reader_went_away()
+    except ModuleNotFoundError as exc:  # a dependency imported late, missing all the same
+        if exc.name is None or exc.name.split(".")[0] == "bot":
+            raise
+        print(missing_dependencies_message([exc.name], shown_argv), file=sys.stderr)
+        return EXIT_NOT_INSTALLED
     return code
+
+
+EXIT_NOT_INSTALLED = 3
+"""This Python lacks careerbot's dependencies (run it with .venv/bin/python)."""
 
 
 EXIT_BROKEN_PIPE = 141
