@@ -82,7 +82,7 @@ TOKEN_ENV = "DISCORD_TOKEN"  # noqa: S105 - a variable name, not a secret
 CONFIG_ENV = "CAREERBOT_CONFIG"
 DEFAULT_CONFIG = Path("config.yaml")
 # CAREERBOT_* variables that are not settings (config path, test switches).
-_NOT_SETTINGS = frozenset({"CONFIG", "SOAK"})
+_NOT_SETTINGS = frozenset({"CONFIG", "SOAK", "UPDATE_README"})
 
 KeyPath = tuple[str | int, ...]
 

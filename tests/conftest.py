@@ -13,3 +13,17 @@ from tests.paths import KNOWLEDGE
 def shipped_engine() -> Engine:
     """The engine on the knowledge this repository ships (built once per run)."""
     return Engine(load_knowledge(KNOWLEDGE))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say at the end of every run (``-q`` included) when the seed documents are missing:
+    the figure checks then skip, and a green run has not checked the figures."""
+    from tests.paths import ROOT, SEEDS
+
+    if SEEDS is None:
+        terminalreporter.write_line(
+            "careerbot: figure checks SKIPPED: no shared/seeds folder found beside or above "
+            f"{ROOT} (expected ../shared/seeds); see README, 'Tests and benchmarks'",
+            yellow=True,
+            bold=True,
+        )

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from bot.cli._common import add_config_argument, load, tolerant_stdin
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.engine import Engine
 
 HELP = "Run careerbot: on Discord if DISCORD_TOKEN is set, else as a chat in this terminal."
 
@@ -93,9 +98,12 @@ def run(args: argparse.Namespace) -> int:
             "careerbot: DISCORD_TOKEN is not set; answering questions read from standard input",
             file=sys.stderr,
         )
-    counts = engine.kb.counts()
-    intro = [
+    return run_terminal(engine, intro=terminal_intro(engine, settings))
+
+
+def terminal_intro(engine: Engine, settings: Settings) -> list[str]:
+    """The lines terminal mode starts with on a terminal (the README example shows them)."""
+    return [
         "DISCORD_TOKEN is not set, so careerbot runs here in terminal mode.",
-        f"Knowledge: {counts.summary()} from {settings.knowledge_path}.",
+        f"Knowledge: {engine.kb.counts().summary()} from {settings.knowledge_path}.",
     ]
-    return run_terminal(engine, intro=intro)
