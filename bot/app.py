@@ -23,7 +23,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs._ask_logic import LRU, Cooldown
-from bot.config import Settings, build_engine
+from bot.config import ConfigError, Settings, build_engine
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeBase, KnowledgeError
 from bot.store import Store
@@ -204,6 +204,8 @@ class CareerBot(commands.Bot):
         self._store = await SqliteStore.open(self.settings.database_path)
         try:
             self.engine = await asyncio.to_thread(build_engine, self.settings)
+        except ConfigError:
+            raise  # a setting the knowledge contradicts: `run` prints it on one line
         except Exception as exc:
             log.error(
                 "cannot start: the knowledge in %s has problems:\n  %s",

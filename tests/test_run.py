@@ -266,3 +266,40 @@ def test_unknown_default_career_on_discord_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert "careerbot: CAREERBOT_DEFAULT_CAREER: default_career: no career" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.e2e
+async def test_unknown_default_career_on_the_real_client_is_one_line(tmp_path: Path) -> None:
+    """The real bot against the local fake Discord: it logs in, setup_hook finds the setting
+    the knowledge contradicts, and the only problem line is run's (no 'knowledge has
+    problems' log line around it)."""
+    import asyncio
+
+    from tests.e2e.conftest import fake_env
+    from tests.e2e.fake_discord import FakeDiscord
+
+    async with FakeDiscord() as fake:
+        env = fake_env(
+            fake,
+            CAREERBOT_DEFAULT_CAREER="no-such-career",
+            CAREERBOT_KNOWLEDGE_PATH=str(REPO / "knowledge"),
+            CAREERBOT_DATABASE_PATH=str(tmp_path / "q.sqlite3"),
+            CAREERBOT_HEARTBEAT_PATH=str(tmp_path / "heartbeat"),
+        )
+        import sys
+
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 2, result.stderr
+    problems = [line for line in result.stderr.splitlines() if "no-such-career" in line]
+    assert len(problems) == 1, result.stderr
+    assert problems[0].startswith("careerbot: CAREERBOT_DEFAULT_CAREER: default_career: ")
+    assert "Traceback" not in result.stderr and "has problems" not in result.stderr
