@@ -7,7 +7,6 @@ Nothing here is built at import time.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections.abc import Collection, Mapping, Sequence
@@ -16,6 +15,10 @@ from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
+
+from bot.config_file import ConfigError as ConfigError
+from bot.config_file import KeyPath as KeyPath
+from bot.config_file import closest, read_config_file, suggest_path, unknown_key
 
 if TYPE_CHECKING:
     from bot.engine import Engine, EngineSettings
@@ -84,12 +87,6 @@ DEFAULT_CONFIG = Path("config.yaml")
 # CAREERBOT_* variables that are not settings (config path, test switches).
 _NOT_SETTINGS = frozenset({"CONFIG", "SOAK", "UPDATE_README"})
 
-KeyPath = tuple[str | int, ...]
-
-
-class ConfigError(Exception):
-    """The configuration is invalid. ``str(error)`` is one line: ``where: key.path: problem``."""
-
 
 def config_path(cli_path: Path | None, environ: Mapping[str, str]) -> Path | None:
     """The file to read: ``--config``, else ``$CAREERBOT_CONFIG``, else ``config.yaml`` if any."""
@@ -109,98 +106,6 @@ def format_key(path: KeyPath) -> str:
         else:
             out += f".{part}" if out else part
     return out or "(top level)"
-
-
-def _read_file(path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
-    """The file's settings and the line of every key, read by the knowledge's bounded reader:
-    a size cap, strict UTF-8 with the bad byte's line, no alias bombs ("billion laughs"), no
-    recursion, a bounded depth, duplicate keys refused, and a FIFO or device never opened."""
-    from bot.knowledge.yamlread import read_yaml
-
-    try:
-        path.stat()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
-    result = read_yaml(path)
-    if isinstance(result, list):
-        if _only_comments(path):
-            return {}, {}
-        first = result[0]
-        where = f"{path}:{first.line}" if first.line is not None else str(path)
-        more = f" (and {len(result) - 1} more problem(s))" if len(result) > 1 else ""
-        message = " ".join(first.message.split())  # one line, whatever the parser said
-        raise ConfigError(f"{where}: {message}{more}")
-    data = result.data
-    if data is None:  # "---" alone: a document with nothing set
-        return {}, {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: the file must be a mapping of settings (key: value)")
-    lines = {key: mark.line for key, mark in result.values.items() if key}
-    lines.update({key: mark.line for key, mark in result.keys.items()})
-    return data, lines
-
-
-def _only_comments(path: Path) -> bool:
-    """True for a regular, small file with nothing but comments and blank lines (no settings:
-    the defaults apply), which the knowledge reader reports as an empty file."""
-    from bot.knowledge.yamlread import MAX_BYTES
-
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1) if path.is_file() else b"x"
-    except OSError:
-        return False
-    if len(raw) > MAX_BYTES:
-        return False
-    for line in raw.decode("utf-8", errors="replace").splitlines():
-        text = line.strip().removeprefix("\ufeff")
-        if text and not text.startswith("#") and text not in ("---", "..."):
-            return False
-    return True
-
-
-def _model_at(path: Sequence[str | int]) -> type[BaseModel] | None:
-    """The settings section (model) a key path leads into, or None if it is not a section."""
-    model: type[BaseModel] = Settings
-    for part in path:
-        info = model.model_fields.get(str(part))
-        ann = info.annotation if info is not None else None
-        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
-            return None
-        model = ann
-    return model
-
-
-def _closest(word: str, choices: Collection[str]) -> str | None:
-    matches = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
-def _suggest_path(path: Sequence[str]) -> KeyPath | None:
-    """The existing key path closest to a misspelled one, part by part, or None."""
-    out: list[str] = []
-    model: type[BaseModel] | None = Settings
-    for part in path:
-        if model is None:
-            return None
-        name = part if part in model.model_fields else _closest(part, model.model_fields)
-        if name is None:
-            return None
-        out.append(name)
-        model = _model_at(out)
-    return tuple(out) if tuple(out) != tuple(path) else None
-
-
-def _unknown_key(key: KeyPath) -> str:
-    """``unknown key; did you mean answer_threshold?`` for a key no section has."""
-    section = _model_at(key[:-1])
-    if section is not None:
-        close = _closest(str(key[-1]), section.model_fields)
-        if close is not None:
-            return f"unknown key; did you mean {close}?"
-    return "unknown key; config.example.yaml lists every setting"
 
 
 def _field_for(path: Sequence[str]) -> FieldInfo | None:
@@ -252,7 +157,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[KeyPath, tuple[str, Any]]
             raise ConfigError(f"{name}: the token is read only from {TOKEN_ENV}")
         info = _field_for(path)
         if info is None:
-            close = _suggest_path(path)
+            close = suggest_path(Settings, path)
             hint = f"; did you mean {_env_name(close)}?" if close is not None else ""
             raise ConfigError(f"{name}: {format_key(path)}: no such setting{hint}")
         found[path] = (name, _env_value(environ[name], info))
@@ -307,7 +212,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     lines: dict[KeyPath, int] = {}
     source = str(path) if path is not None else None
     if path is not None:
-        data, lines = _read_file(path)
+        data, lines = read_config_file(path)
         if "token" in data:
             raise ConfigError(
                 f"{source}:{lines[('token',)]}: token: never put the token in a file; "
@@ -326,7 +231,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         first = errors[0]
         where, key = _where_of(tuple(first["loc"]), source, lines, env)
         if first["type"] == "extra_forbidden":
-            raise ConfigError(f"{where}: {format_key(key)}: {_unknown_key(key)}") from None
+            raise ConfigError(f"{where}: {format_key(key)}: {unknown_key(Settings, key)}") from None
         messages = [first["msg"]]
         for err in errors[1:]:  # the other members of a union, for the same key
             if _where_of(tuple(err["loc"]), source, lines, env)[1] == key:
@@ -410,7 +315,7 @@ def check_default_career(settings: Settings, careers: Collection[str]) -> None:
         return
     where = settings.origin("default_career") or "settings"
     known = sorted(careers)
-    close = _closest(settings.default_career, known)
+    close = closest(settings.default_career, known)
     hint = f"did you mean {close}? " if close is not None else ""
     shown = ", ".join(known[:12]) + (f", … ({len(known) - 12} more)" if len(known) > 12 else "")
     raise ConfigError(
