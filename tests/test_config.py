@@ -221,8 +221,8 @@ LAUGHS = "\n".join(
     [
         (LAUGHS, r":\d+: file expands to more than 50,000 values"),
         ("a: &a [*a]\n", r":1: file expands to more than 50,000 values or 50 levels"),
-        ("engine: " + "[" * 10_000 + "]" * 10_000 + "\n", r":1: .*nested more than 50 levels"),
-        ("".join(f"{'  ' * i}k{i}:\n" for i in range(200)), r":\d+: .*50 levels"),
+        ("engine: " + "[" * 10_000 + "]" * 10_000 + "\n", r":1: .*(nested|deep|levels)"),
+        ("".join(f"{'  ' * i}k{i}:\n" for i in range(200)), r":\d+: .*(nested|deep|levels)"),
         ("log_level: INFO\nlog_level: DEBUG\n", r":2: duplicate key 'log_level'"),
     ],
     ids=["billion-laughs", "recursive-alias", "deep-flow", "deep-block", "duplicate-key"],
