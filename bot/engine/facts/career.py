@@ -116,7 +116,9 @@ def path(kb: KnowledgeBase, career: str) -> Answer:
         if lv.education:
             lines.append(f"Education: {lv.education}")
         if lv.salary is not None:
-            lines.append("Pay: " + range_text(lv.salary.low, lv.salary.high, lv.salary.open_ended))
+            pay = range_text(lv.salary.low, lv.salary.high, lv.salary.open_ended)
+            lines.append(f"Pay: {pay} — {source_titles(kb, lv.salary.sources)}")
+            b.cite(lv.salary.sources)
         name = LEVEL_NAMES[lv.level] + (f" · {lv.experience}" if lv.experience else "")
         b.add(name, lines or [lv.name])
         b.cite(lv.sources)
