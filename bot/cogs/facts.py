@@ -14,7 +14,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.chart import salary_chart
 from bot.cogs._ask_logic import HELP_TEXT, choice_text
 from bot.cogs.ask import build_reply, log_answer
 from bot.engine import facts
@@ -22,6 +21,7 @@ from bot.engine.answer import Answer
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.model import Level
 from bot.render import clip
+from bot.render.chart import salary_chart
 
 if TYPE_CHECKING:
     from bot.app import CareerBot

@@ -313,10 +313,8 @@ class Engine:
         if idx is not None:
             return self._answer_target(idx, 1.0)
         # Fact ids without a target of their own (comparisons, sources, levels not generated).
-        answer = facts.answer_for_fact_id(self.kb, entry_id)
-        if answer is None:
-            return None
-        return dataclasses.replace(answer, outcome=Outcome.ANSWER, confidence=1.0)
+        # Built whole by facts (a same-career comparison is its decline, kept as one).
+        return facts.answer_for_fact_id(self.kb, entry_id)
 
     def complete(self, text: str, limit: int = 25) -> list[Suggestion]:
         limit = max(0, min(limit, 25))
@@ -361,13 +359,19 @@ class Engine:
                 best = word
         return f"{head} {best}" if best else text
 
-    def complete_career(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
-        careers = [(slug, ck.career.name) for slug, ck in self.kb.careers.items()]
+    def complete_career(
+        self, text: str, limit: int = 25, topic: Topic | None = None
+    ) -> list[tuple[str, str]]:
+        """(slug, name) of careers matching ``text``; with ``topic``, only the careers that
+        have data for it (``/skills`` offers no career whose sources list no skills)."""
+        allowed = set(facts.careers_with(self.kb, topic)) if topic else set(self.kb.careers)
+        careers = [(s, ck.career.name) for s, ck in self.kb.careers.items() if s in allowed]
         if not text.strip():
             return careers[:limit]
         choices = {
             slug: " ".join([ck.career.name, *ck.career.aliases, slug]).lower()
             for slug, ck in self.kb.careers.items()
+            if slug in allowed
         }
         hits = process.extract(
             text.lower(), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=40
@@ -603,13 +607,7 @@ class Engine:
         return _plural(named)
 
     def _decline(self, u: Understanding | None, reason: str) -> Answer:
-        names = [ck.career.name for ck in self.kb.careers.values()]
-        known = ", ".join(names) if names else "the careers in my knowledge"
-        body = (
-            f"{reason} I can answer questions about pay (by level), the career path and "
-            f"promotion, skills, certifications, education and job outlook for: {known}. "
-            "Type /help to see everything I can do."
-        )
+        body = facts.decline_text(reason, facts.coverage(self.kb))
         return Answer(
             outcome=Outcome.DECLINE,
             title="Sorry, I can't answer that",

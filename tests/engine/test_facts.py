@@ -11,7 +11,9 @@ from bot.engine.answer import Answer, Outcome
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Level, Metric, Topic
+from bot.render import more_embeds, to_embed
 from tests.knowledge.conftest import make_tree
+from tests.render.test_embed import assert_nothing_lost, assert_short, assert_within_limits
 
 SHIPPED = Path(__file__).resolve().parents[2] / "knowledge"
 
@@ -28,14 +30,11 @@ def field(answer: Answer, name: str) -> list[str]:
 
 
 def within_discord_limits(answer: Answer) -> None:
-    assert len(answer.fields) <= 25
-    assert all(len(f.value) <= 1024 and len(f.name) <= 256 for f in answer.fields)
-    total = (
-        len(answer.title)
-        + len(answer.body)
-        + sum(len(f.name) + len(f.value) for f in answer.fields)
-    )
-    assert total <= 6000
+    """What Discord shows of an answer: a short default reply, More pages that fit, all of it."""
+    assert_short(to_embed(answer))
+    for page in more_embeds(answer):
+        assert_within_limits(page)
+    assert_nothing_lost(answer)
     assert all(len(s.question) <= 100 for s in answer.related)
 
 
@@ -72,9 +71,11 @@ def test_salary_for_a_level_focuses_it(kb: KnowledgeBase) -> None:
 def test_chart_data(kb: KnowledgeBase) -> None:
     bars = F.salary_chart_data(kb, "alpha-rep")
     assert bars == [
-        F.ChartBar("Entry level", 28000, 42000, False, "src-new"),
-        F.ChartBar("Senior level", 60000, 95000, True, "src-new"),
+        F.ChartBar("Entry level", 28000, 42000, False, "src-new", "New Profile", "entry"),
+        F.ChartBar("Senior level", 60000, 95000, True, "src-new", "New Profile", "senior"),
     ]
+    senior = F.salary_chart_data(kb, "alpha-rep", Level.SENIOR)
+    assert [b.highlight for b in senior] == [False, True]
 
 
 def test_compare_side_by_side(kb: KnowledgeBase) -> None:
@@ -162,8 +163,13 @@ def test_huge_career_stays_within_discord_limits(tmp_path: Path) -> None:
         answer = F.answer_for_topic(kb, "alpha-rep", topic, None)
         if answer is not None:
             within_discord_limits(answer)
+    # The engine's answer is whole (no second set of limits); render splits it.
     regions = F.answer_for_topic(kb, "alpha-rep", Topic.REGIONS, None)
-    assert regions is not None and regions.fields[0].value.endswith("…")
+    assert regions is not None and len(regions.fields[0].value.splitlines()) == 80
+    assert not regions.fields[0].value.endswith("…")
+    assert len(more_embeds(regions)) >= 2
+    many = F.skills(kb, "alpha-rep")
+    assert "300 skills" in many.body
 
 
 # --------------------------------------------------------------------------- shipped
@@ -231,3 +237,87 @@ def test_certifications_do_not_repeat_listed_ones_and_riasec_names_best_fit(
     fit = F.answer_for_topic(kb, "alpha-rep", Topic.PERSONALITY, None)
     assert fit is not None and fit.body == "Best fit: Conventional 9.2/10."
     assert len(field(fit, "Personality fit (RIASEC)")) == 3
+
+
+# --------------------------------------------------------------------------- no data, registry
+
+
+def test_quick_fact_without_data_is_a_decline_naming_who_has_it(shipped: KnowledgeBase) -> None:
+    csr = "customer-service-representative"
+    empty = 0
+    for slug, ck in shipped.careers.items():
+        for fn, topic in (
+            (F.path, Topic.ADVANCEMENT),
+            (F.skills, Topic.SKILLS),
+            (F.certifications, Topic.CERTIFICATIONS),
+            (F.outlook, Topic.OUTLOOK),
+        ):
+            answer = fn(shipped, slug)
+            has = F.has_data(shipped, slug, topic)
+            assert (answer.outcome is Outcome.ANSWER) is has, (slug, topic)
+            assert "list no" not in answer.body  # the old empty answers
+            if not has:
+                empty += 1
+                assert answer.confidence == 0.0 and not answer.fields
+                assert ck.career.name in answer.body
+                others = [shipped.careers[s].career.name for s in F.careers_with(shipped, topic)]
+                assert others and all(name in answer.body for name in others)
+                assert shipped.careers[csr].career.name in answer.body
+    assert empty >= 28
+
+
+def test_complete_career_offers_only_careers_with_the_topic(shipped: KnowledgeBase) -> None:
+    from bot.engine import Engine
+
+    engine = Engine(shipped)
+    assert len(engine.complete_career("", 25)) == len(shipped.careers)
+    for topic in (Topic.SKILLS, Topic.ADVANCEMENT, Topic.SALARY, Topic.EDUCATION):
+        offered = [slug for slug, _ in engine.complete_career("", 25, topic)]
+        assert offered == F.careers_with(shipped, topic)
+        typed = [slug for slug, _ in engine.complete_career("rec", 25, topic)]
+        assert set(typed) <= set(offered)
+    skills = F.careers_with(shipped, Topic.SKILLS)
+    assert all(s in skills for s, _ in engine.complete_career("teller", 5, Topic.SKILLS))
+    assert engine.complete_career("teller", 5, Topic.SALARY)[0][0] == "teller"
+
+
+def test_engine_decline_promises_only_what_exists(shipped: KnowledgeBase) -> None:
+    from bot.engine import Engine
+
+    answer = Engine(shipped).ask("how much do nurses make")
+    assert answer.outcome is Outcome.DECLINE
+    body = answer.body
+    assert body.startswith("I don't have information about nurses.")
+    assert "pay and education for: " in body
+    teller_part = body[body.index("pay and education for: ") :].split(";")[0]
+    assert "Teller" in teller_part and "Receptionist" in teller_part
+    assert "Customer Service Representative" not in teller_part
+    full = body[body.index("; ") + 2 :]
+    assert full.startswith("pay, career path, skills, certifications, education and job outlook")
+    assert "Customer Service Representative" in full and "Teller" not in full
+
+
+def test_compare_the_same_career_says_so(shipped: KnowledgeBase) -> None:
+    from bot.engine import Engine
+
+    answer = F.compare(shipped, "teller", "teller")
+    assert answer.outcome is Outcome.DECLINE and not answer.fields
+    assert "same career" in answer.body
+    assert answer.title == "Teller vs Teller"
+    other = answer.related[0]
+    assert F.answer_for_fact_id(shipped, other.entry_id) is not None
+    via_engine = Engine(shipped).answer_entry("fact.compare.teller.teller")
+    assert via_engine is not None and via_engine.outcome is Outcome.DECLINE
+
+
+def test_registry_is_the_one_table(kb: KnowledgeBase) -> None:
+    assert frozenset(F.TOPICS) == F.SUPPORTED_TOPICS
+    for topic, spec in F.TOPICS.items():
+        assert topic in F.wording.TOPIC_WORDS
+        assert all(t in F.TOPICS for t in spec.also)
+        for slug in kb.careers:
+            answer = F.answer_for_topic(kb, slug, topic, None)
+            assert (answer is not None) is F.has_data(kb, slug, topic)
+            if answer is not None:
+                assert answer.entry_id == F.fact_id(topic, slug)
+                assert F.ids.parse(answer.entry_id) == F.ids.TopicId(topic, slug)
