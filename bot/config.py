@@ -29,8 +29,20 @@ class _Section(BaseModel):
 
 
 class EngineConfig(_Section):
-    answer_threshold: float = Field(default=0.70, ge=0, le=1)
-    unsure_threshold: float = Field(default=0.45, ge=0, le=1)
+    answer_threshold: float | None = Field(
+        default=None, ge=0, le=1, description="Override of the answer threshold (None: fitted)."
+    )
+    unsure_threshold: float | None = Field(
+        default=None, ge=0, le=1, description="Override of the unsure threshold (None: fitted)."
+    )
+    matcher: Literal["legacy", "learned"] = "legacy"
+    model_path: Path | None = Field(
+        default=None, description="A LOCAL embedding model folder; nothing is downloaded."
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Trained-model cache; None: a 'cache' folder beside database_path.",
+    )
 
 
 class CooldownConfig(_Section):
@@ -273,7 +285,11 @@ def _cross_checks(settings: Settings) -> list[tuple[KeyPath, str, KeyPath | None
     problem, the key to point at when the named one was left at its default)."""
     problems: list[tuple[KeyPath, str, KeyPath | None]] = []
     engine = settings.engine
-    if engine.unsure_threshold > engine.answer_threshold:
+    if (
+        engine.unsure_threshold is not None
+        and engine.answer_threshold is not None
+        and engine.unsure_threshold > engine.answer_threshold
+    ):
         given = "unsure_threshold" in engine.model_fields_set
         value = f"{engine.unsure_threshold:g}" + ("" if given else " (the default)")
         problems.append(
@@ -332,6 +348,9 @@ def engine_settings(settings: Settings) -> EngineSettings:
         default_career=settings.default_career,
         answer_threshold=settings.engine.answer_threshold,
         unsure_threshold=settings.engine.unsure_threshold,
+        matcher=settings.engine.matcher,
+        model_path=settings.engine.model_path,
+        cache_dir=settings.engine.cache_dir or settings.database_path.parent / "cache",
     )
 
 

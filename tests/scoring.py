@@ -1,7 +1,8 @@
 """Scoring an engine on a question set (tests/eval, tests/holdout): one rule for both.
 
 in_scope: correct if the engine answers and every ``expect`` string is in the reply text
-(case-insensitive). decline: correct only if the engine declines ("did you mean" is a miss).
+(case-insensitive). decline: correct only if the engine declines ("did you mean" is a miss);
+small talk ("hi", "thanks", "lol") gets a friendly non-answer, which counts as declined.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def score(engine: Engine, data: dict[str, list[dict[str, Any]]]) -> tuple[float,
     ok_out = 0
     for item in data["decline"]:
         a = engine.ask(str(item["q"]))
-        if a.outcome is Outcome.DECLINE:
+        if a.outcome in (Outcome.DECLINE, Outcome.SMALLTALK):
             ok_out += 1
         else:
             misses.append(f"decline {item['q']!r}: {a.outcome} {a.entry_id}")

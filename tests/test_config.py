@@ -95,7 +95,7 @@ def test_env_overrides_file(tmp_path: Path) -> None:
     }
     settings = load_settings(path, env)
     assert settings.engine.answer_threshold == 0.8
-    assert settings.engine.unsure_threshold == 0.45  # untouched sibling keeps its default
+    assert settings.engine.unsure_threshold is None  # untouched sibling keeps its default
     assert settings.log_level == "DEBUG"
     assert settings.owner_ids == [7, 8]
     assert settings.moderator_role_ids == [11, 12]

@@ -49,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
         return 3
     else:
         if not problems:
+            from bot.engine.selftest import cross_validation
+
             print(f"knowledge OK: {kb.counts().summary()}")
+            for line in cross_validation(kb):
+                print(line)
             return 0
     for problem in problems:
         print(problem)

@@ -10,6 +10,8 @@ class Outcome(StrEnum):
     ANSWER = "answer"
     UNSURE = "unsure"
     DECLINE = "decline"
+    SMALLTALK = "smalltalk"
+    """A greeting, thanks or "lol": a short friendly reply, not a question (not a gap)."""
 
 
 @dataclass(frozen=True, slots=True)

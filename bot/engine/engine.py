@@ -25,6 +25,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -33,8 +34,14 @@ from rapidfuzz import fuzz, process
 from bot.engine import facts
 from bot.engine.answer import Answer, AnswerField, Outcome, Suggestion
 from bot.engine.answerindex import AnswerIndex, name_words
+from bot.engine.embed import Embedder, load_embedder
 from bot.engine.facts import fact_field, fact_id, source_refs
+from bot.engine.features import QueryText
+from bot.engine.legacy import LEGACY_ANSWER, LEGACY_UNSURE, LegacyRanking
+from bot.engine.message import is_junk, is_smalltalk, question_part
 from bot.engine.normalize import Normalizer, clean, stem
+from bot.engine.ranker import Context, TargetMeta
+from bot.engine.trained import TrainedModel, cache_key, load_cached, save_cached, train
 from bot.engine.understand import Detector, Understanding
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.model import Entry, Level, Topic
@@ -48,15 +55,18 @@ FloatArray = npt.NDArray[np.float64]
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
     default_career: str = "customer-service-representative"
-    answer_threshold: float = 0.70
-    unsure_threshold: float = 0.45
-    candidates: int = 48
-    """Documents scored with rapidfuzz after the index preselection."""
-    answer_weight: float = 0.7
-    """Confidence added for answer-text evidence 1.0 (the whole question's weight carried by
-    rare words of the target's answer); weaker than a phrasing match of the same words."""
-    answer_candidates: int = 12
-    """Targets found only through their answer text that are scored as candidates too."""
+    answer_threshold: float | None = None
+    """Answer at or above this confidence; None: the threshold fitted from the knowledge."""
+    unsure_threshold: float | None = None
+    """Suggest at or above this confidence; None: fitted from the knowledge."""
+    model_path: Path | None = None
+    """A local embedding model folder (model2vec layout); None: the bundled wordllama model."""
+    cache_dir: Path | None = None
+    """Where the trained model is cached between starts; None: no cache (train each build)."""
+    matcher: str = "legacy"
+    """"learned": the matcher trained from the knowledge (bot/engine/ranker.py); "legacy": the
+    hand-tuned ranking (bot/engine/legacy.py), the default until the learned matcher's
+    calibration reaches the evaluation floors."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +157,20 @@ def _plural(name: str) -> str:
     return name if name.endswith("s") else name + "s"
 
 
-class Engine:
+class Engine(LegacyRanking):
     """Answers questions from a KnowledgeBase. Build once; ``ask`` never raises."""
 
-    def __init__(self, kb: KnowledgeBase, settings: EngineSettings | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        settings: EngineSettings | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.kb = kb
         self.settings = settings or EngineSettings()
+        self.embedder = embedder or load_embedder(self.settings.model_path)
+        self._careers: dict[str, int] = {}
+        self._topics: dict[str, int] = {}
         self._multi_career_targets: dict[int, bool] = {}  # filled as questions need it
         # Autocomplete's word list, built on first use (not at start-up).
         self._word_counts: Counter[str] | None = None
@@ -163,6 +181,7 @@ class Engine:
         self._target_index: dict[str, int] = {}
         docs: list[str] = []
         doc_target: list[int] = []
+        doc_raw: list[str] = []
         for entry_id, entry in kb.entries.items():
             career = kb.entry_career.get(entry_id, self.settings.default_career)
             t = self._add_target(
@@ -171,19 +190,35 @@ class Engine:
             for text in (entry.question, *entry.phrasings):
                 docs.append(self._doc(text))
                 doc_target.append(t)
+                doc_raw.append(text)
         for t_id, phrasings in self._fact_targets():
             for text in phrasings:
                 docs.append(self._doc(text))
                 doc_target.append(t_id)
+                doc_raw.append(text)
         self.docs = docs
         self.doc_target: IntArray = np.asarray(doc_target, dtype=np.int64)
         self._build_index()
         texts = [self._answer_text(t) for t in self.targets]
+        self._answer_texts = texts
         self.answers = AnswerIndex(
             [self._content(self.norm.words(text, correct=False)) for text in texts],
             self.postings,
             self.doc_target,
             names={w for n in name_words(texts) for w in clean(n).split()},
+        )
+        s = self.settings
+        self.learned = s.matcher == "learned"
+        self.model = self._train(doc_raw) if self.learned else None
+        fitted_answer = self.model.answer_threshold if self.model else LEGACY_ANSWER
+        fitted_unsure = self.model.unsure_threshold if self.model else LEGACY_UNSURE
+        self.answer_threshold = (
+            s.answer_threshold if s.answer_threshold is not None else fitted_answer
+        )
+        self.unsure_threshold = (
+            s.unsure_threshold
+            if s.unsure_threshold is not None
+            else min(fitted_unsure, self.answer_threshold)
         )
 
     # ================================================================== build
@@ -302,11 +337,10 @@ class Engine:
             return self._decline(None, "Something went wrong reading that question.")
 
     def rank(self, question: str) -> tuple[Understanding, list[Ranked]]:
-        """Targets best first with their confidence (targets under every threshold dropped)."""
+        """Candidate targets best first with their probability of being the one meant."""
         words = self.norm.words(question)
         u = self.detector.understand(words, self.settings.default_career)
-        content = self._content(words)
-        return u, self._rank(content, u)
+        return u, self._rank(question, words, u)
 
     def answer_entry(self, entry_id: str) -> Answer | None:
         idx = self._target_index.get(entry_id)
@@ -399,163 +433,137 @@ class Engine:
         return str(hit[2]).split(":")[0] if hit else None
 
     # ================================================================== ranking
-    def _candidates(self, content: Sequence[str]) -> tuple[IntArray, FloatArray]:
-        """Top documents by IDF weight of shared words (numpy: no loop over documents).
+    def _qtext(self, words: Sequence[str]) -> QueryText:
+        return QueryText(" ".join(stem(w) for w in words), " ".join(words))
 
-        Only words in at most ``cap`` documents select candidates (a word in a third of all
-        documents says little and would make the cost grow with the knowledge); the weight of
-        the frequent words is added afterwards for the chosen few by binary search.
-        """
-        stems = list(dict.fromkeys(stem(w) for w in content))
-        pairs = sorted(
-            ((s, self.postings[s]) for s in stems if s in self.postings), key=lambda p: len(p[1])
+    def _context(self, words: Sequence[str], u: Understanding) -> Context:
+        """The detectors' slots and the answer-text evidence, as the ranker's codes."""
+        content = self._content(words)
+        evidence = self.answers.evidence(stem(w) for w in content) if content else {}
+        forced: list[int] = []
+        if u.topic is not None:
+            career = u.career or self.settings.default_career
+            ids = [fact_id(u.topic, career, u.level)] if u.level else []
+            ids.append(fact_id(u.topic, career, None))
+            for tid in ids:
+                idx = self._target_index.get(tid)
+                if idx is not None:
+                    forced.append(idx)
+                    break
+        uniq = set(words)
+        unknown = sum(1 for w in uniq if stem(w) not in self.postings) / max(len(uniq), 1)
+        return Context(
+            careers=tuple(self._career_code(c) for c in u.careers),
+            level=self._level_code(u.level),
+            topic=self._topic_code(u.topic),
+            evidence=evidence,
+            forced=tuple(forced),
+            unknown=unknown,
+            n_words=len(words),
         )
-        if not pairs:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-        cap = max(2000, len(self.docs) // 50)
-        selective = [p for p in pairs if len(p[1]) <= cap] or pairs[:1]
-        frequent = pairs[len(selective) :]
-        docs = np.concatenate([p for _, p in selective])
-        w = np.concatenate([np.full(len(p), self.idf[s]) for s, p in selective])
-        uniq, inverse = np.unique(docs, return_inverse=True)
-        sums = np.bincount(inverse, weights=w)
-        k = self.settings.candidates
-        if len(uniq) > k:
-            # Shared weight relative to the document's own weight favours close phrasings.
-            rel = sums / (self.doc_weight[uniq] + 1.0) + sums
-            top = np.argpartition(-rel, k)[:k]
-            uniq, sums = uniq[top], sums[top]
-        for s, p in frequent:
-            at = np.minimum(np.searchsorted(p, uniq), len(p) - 1)
-            sums = sums + self.idf[s] * (p[at] == uniq)
-        return uniq.astype(np.int64), np.asarray(sums, dtype=np.float64)
 
-    def _rank(self, content: Sequence[str], u: Understanding) -> list[Ranked]:
-        if not u.careers and not any(w.isalpha() for w in content):
-            return []  # numbers or symbols alone ("2 2", "$$") are not a question
-        docs, shared = self._candidates(content)
-        evidence = self.answers.evidence(stem(w) for w in content)
-        if evidence:
-            docs, shared = self._answer_candidates(docs, shared, evidence, content)
-        if len(docs) == 0:
-            return []
-        q = " ".join(content)
-        q_weight = sum(self.idf.get(stem(w), 0.0) for w in set(content))
-        q_known = sum(1 for w in set(content) if stem(w) in self.postings) / len(set(content))
-        choices = [self.docs[d] for d in docs.tolist()]
-        set_s = process.cdist([q], choices, scorer=fuzz.token_set_ratio, processor=None)[0]
-        sort_s = process.cdist([q], choices, scorer=fuzz.token_sort_ratio, processor=None)[0]
-        coverage = shared / max(q_weight, 1e-9)
-        doc_cov = shared / np.maximum(self.doc_weight[docs], 1e-9)
-        coverage = np.minimum(coverage, 1.0)
-        doc_cov = np.minimum(doc_cov, 1.0)
-        # Short questions must be covered by the phrasing; a long message (a story around
-        # the question) only has to contain the phrasing, so weight shifts to doc coverage.
-        alpha = min(1.0, 6.0 / len(set(content)))
-        sim = (
-            0.35 * set_s / 100.0
-            + 0.25 * (alpha * sort_s / 100.0 + (1 - alpha) * doc_cov)
-            + 0.25 * (alpha * coverage + (1 - alpha) * doc_cov)
-            + 0.15 * doc_cov
+    def _text_context(self, text: str) -> Context:
+        words = self.norm.words(text)
+        return self._context(words, self.detector.understand(words, self.settings.default_career))
+
+    def _career_code(self, slug: str) -> int:
+        return self._careers.setdefault(slug, len(self._careers))
+
+    def _level_code(self, level: Level | None) -> int:
+        return -1 if level is None else list(Level).index(level)
+
+    def _topic_code(self, topic: object) -> int:
+        if topic is None:
+            return -1
+        key = str(getattr(topic, "value", topic))
+        return self._topics.setdefault(key, len(self._topics))
+
+    def _train(self, doc_raw: Sequence[str]) -> TrainedModel:
+        """The ranker for this knowledge: from the disk cache, else trained now."""
+        docs: list[QueryText] = []
+        doc_target: list[int] = []
+        doc_text: list[str] = []
+        seen: set[tuple[int, str]] = set()
+        for text, t in zip(doc_raw, self.doc_target.tolist(), strict=True):
+            q = self._qtext(self.norm.words(text))
+            if (t, q.words) in seen:
+                continue  # the same text twice in one target would leak past leave-one-out
+            seen.add((t, q.words))
+            docs.append(q)
+            doc_target.append(t)
+            doc_text.append(text)
+        declined = [self._qtext(self.norm.words(x)) for x in self.kb.decline]
+        meta = TargetMeta(
+            career=np.asarray([self._career_code(t.career) for t in self.targets], dtype=np.int64),
+            level=np.asarray([self._level_code(t.level) for t in self.targets], dtype=np.int64),
+            topic=np.asarray([self._topic_code(t.topic) for t in self.targets], dtype=np.int64),
+            is_fact=np.asarray([t.is_fact for t in self.targets], dtype=bool),
+            default_career=self._career_code(self.settings.default_career),
         )
-        sim = sim * (1.0 - alpha * 0.5 * (1.0 - q_known))
-        if u.career is None and u.topic is None and u.level is None:
-            sim = sim * 0.85  # nothing career-like recognised: be slow to answer
-        # Best phrasing per target (numpy), then the detectors once per target.
-        order = np.argsort(-sim, kind="stable")
-        per_target, first = np.unique(self.doc_target[docs][order], return_index=True)
-        best_sim = sim[order][first]
-        aw = self.settings.answer_weight
-        best = {
-            t: s + self._adjust(self.targets[t], u) + aw * evidence.get(t, 0.0)
-            for t, s in zip(per_target.tolist(), best_sim.tolist(), strict=True)
-        }
+        parts = [
+            self.settings.default_career,
+            self.kb.synonyms.model_dump_json(),
+            *(f"{t.id}|{t.career}|{t.topic}|{t.level}|{t.is_fact}" for t in self.targets),
+            *(f"{t}|{d.stems}|{d.words}" for t, d in zip(doc_target, docs, strict=True)),
+            *self.kb.decline,
+            *self._answer_texts,
+            *sorted(self._careers),
+        ]
+        key = cache_key(parts, self.embedder)
+        cache_dir = self.settings.cache_dir
+        model = load_cached(cache_dir, key)
+        if model is not None:
+            return model
+        model = train(
+            docs,
+            doc_target,
+            doc_text,
+            [t.id for t in self.targets],
+            declined,
+            list(self.kb.decline),
+            meta,
+            self._text_context,
+            self.embedder,
+        )
+        save_cached(cache_dir, key, model)
+        return model
+
+    def _rank(self, question: str, words: Sequence[str], u: Understanding) -> list[Ranked]:
+        if is_junk(question) or not words:
+            return []  # numbers or symbols alone ("2 2", "$", "!!! $ !!!") are not a question
+        if self.model is None:
+            return self._legacy_rank(self._content(words), u)
+        queries = [self._qtext(words)]
+        part = question_part(question)
+        if part is not None:
+            queries.append(self._qtext(self.norm.words(part)))
+        scored = self.model.ranker.score(queries, self._context(words, u), self.embedder)
+        ranked = [
+            Ranked(int(t), float(p))
+            for t, p in zip(scored.targets.tolist(), scored.probs.tolist(), strict=True)
+        ]
         if u.careers:
             # Another career's entry may be suggested, never answered: no CSR figures for a
             # question about receptionists.
-            cap = self.settings.answer_threshold - 0.05
-            for t in best:
-                if self.targets[t].career not in u.careers:
-                    best[t] = min(best[t], cap)
-        # Order by the raw score (ties above 1.0 still count), report it clamped to [0, 1].
-        self._fill_slots(best, u)
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.targets[kv[0]].is_fact, kv[0]))
-        return [Ranked(t, max(0.0, min(1.0, s))) for t, s in ranked]
-
-    def _answer_candidates(
-        self,
-        docs: IntArray,
-        shared: FloatArray,
-        evidence: dict[int, float],
-        content: Sequence[str],
-    ) -> tuple[IntArray, FloatArray]:
-        """Add the phrasings of the targets whose answers best match the question's rare words,
-        so a target found only by what its answer says is scored like any other."""
-        have = set(self.doc_target[docs].tolist())
-        wanted = sorted((t for t in evidence if t not in have), key=lambda t: -evidence[t])
-        extra = [d for t in wanted[: self.settings.answer_candidates] for d in self.target_docs[t]]
-        if not extra:
-            return docs, shared
-        q_stems = {stem(w) for w in content}
-        extra_shared = [
-            sum(self.idf[s] for s in q_stems & {stem(w) for w in self.docs[d].split()})
-            for d in extra
-        ]
-        return (
-            np.concatenate([docs, np.asarray(extra, dtype=np.int64)]),
-            np.concatenate([shared, np.asarray(extra_shared, dtype=np.float64)]),
-        )
-
-    def _fill_slots(self, best: dict[int, float], u: Understanding) -> None:
-        """A detected topic with a fact answer for the career is a candidate by itself.
-
-        "front desk receptionist how much a year" shares few words with any phrasing, but
-        career + topic say exactly which structured answer is wanted.
-        """
-        if u.topic is None:
-            return
-        career = u.career or self.settings.default_career
-        ids = [fact_id(u.topic, career, u.level)] if u.level else []
-        ids.append(fact_id(u.topic, career, None))
-        for tid in ids:
-            idx = self._target_index.get(tid)
-            if idx is not None:
-                slot = 0.74 if u.career is not None else 0.66
-                best[idx] = max(best.get(idx, 0.0), slot + (0.04 if u.level else 0.0))
-                return
-
-    def _adjust(self, t: Target, u: Understanding) -> float:
-        """Fold the detectors into the text similarity."""
-        adj = 0.0
-        default = self.settings.default_career
-        if u.career is not None:
-            if t.career == u.career:
-                adj += 0.12
-            else:
-                adj -= 0.1 if t.career in u.careers else 0.35
-        elif t.career != default:
-            adj -= 0.15
-        if u.topic is not None:
-            if t.topic == u.topic:
-                adj += 0.06
-            else:
-                # A fact target answers exactly one topic; a Q&A entry may span several.
-                adj -= 0.15 if t.is_fact else 0.04
-        if u.level is not None:
-            if t.level == u.level:
-                adj += 0.08
-            elif t.level is not None:
-                adj -= 0.2
-        elif t.level is not None:
-            adj -= 0.02  # no level asked: prefer the general answer, but only just
-        if not t.is_fact:
-            adj += 0.01  # a curated entry wins a tie with a generated fact phrasing
-        elif len(u.careers) > 1:
-            adj -= 0.05  # one career's figures only half answer a question about several
-        return adj
+            cap = max(0.0, self.answer_threshold - 0.01)
+            ranked = [
+                r
+                if self.targets[r.target].career in u.careers
+                else Ranked(r.target, min(r.score, cap))
+                for r in ranked
+            ]
+            ranked.sort(key=lambda r: -r.score)
+        return ranked
 
     # ================================================================== outcomes
     def _ask(self, question: str) -> Answer:
+        if is_smalltalk(question):
+            return Answer(
+                outcome=Outcome.SMALLTALK,
+                title="Hi!",
+                body="Ask me anything about the careers I know: pay, the career path, skills, "
+                "certifications, education or job outlook. Type /help to see everything.",
+            )
         u, ranked = self.rank(question)
         if u.out_of_scope is not None:
             return self._decline(
@@ -564,7 +572,11 @@ class Engine:
         if (
             len(u.careers) >= 2
             and (u.topic is None or u.topic in SALARY_TOPICS)
-            and not (ranked and ranked[0].score >= 0.85 and self._multi_career(ranked[0].target))
+            and not (
+                ranked
+                and ranked[0].score >= self.answer_threshold
+                and self._multi_career(ranked[0].target)
+            )
         ):
             compared = self._compare(u.careers[0], u.careers[1], 1.0)
             if compared is not None:
@@ -572,29 +584,40 @@ class Engine:
         if not ranked:
             return self._decline(u, "I couldn't match that to anything I know.")
         top = ranked[0]
-        s = self.settings
-        if top.score >= s.answer_threshold:
+        if top.score >= self.answer_threshold:
             answer = self._answer_target(top.target, top.score)
             if answer is not None:
                 return answer
-        if top.score >= s.unsure_threshold:
-            picks: list[Suggestion] = []
-            for r in ranked:
-                if r.score < s.unsure_threshold * 0.8 or len(picks) == 3:
-                    break
-                t = self.targets[r.target]
-                picks.append(Suggestion(t.id, t.question[:100], r.score))
+        if top.score >= self.unsure_threshold:
             return Answer(
                 outcome=Outcome.UNSURE,
                 title="I'm not sure what you mean",
                 body="Did you mean one of these? Pick one, or rephrase your question.",
-                suggestions=tuple(picks),
+                suggestions=self._suggestions(ranked, u),
                 confidence=top.score,
                 career=u.career,
                 level=u.level.value if u.level else None,
                 topic=u.topic.value if u.topic else None,
             )
         return self._decline(u, "I couldn't match that to anything I know.")
+
+    def _suggestions(self, ranked: Sequence[Ranked], u: Understanding) -> tuple[Suggestion, ...]:
+        """Three did-you-mean picks: the named career's first, no near-identical questions."""
+        pool = [r for r in ranked[:12] if r.score >= 0.01] or list(ranked[:1])
+        if u.careers:
+            pool.sort(key=lambda r: self.targets[r.target].career not in u.careers)
+        picks: list[Suggestion] = []
+        seen: list[str] = []
+        for r in pool:
+            t = self.targets[r.target]
+            key = self.normalise(t.question)
+            if any(fuzz.token_set_ratio(key, k) >= 90 for k in seen):
+                continue
+            seen.append(key)
+            picks.append(Suggestion(t.id, t.question[:100], r.score))
+            if len(picks) == 3:
+                break
+        return tuple(picks)
 
     def _about(self, named: str) -> str:
         """How the decline names what was asked about: occupations in the plural ("nurses",
@@ -685,5 +708,5 @@ class Engine:
             entry_id=entry.id,
             career=t.career,
             level=entry.level.value if entry.level else None,
-            topic=entry.topic.value,
+            topic=str(getattr(entry.topic, "value", entry.topic)),
         )

@@ -90,6 +90,8 @@ class KnowledgeBase:
     entry_career: dict[str, str]
     locations: dict[str, Location] = field(default_factory=dict)
     """Entry id / fact id -> where it is written (for self-test and moderator messages)."""
+    decline: tuple[str, ...] = ()
+    """Messages the knowledge declares the bot must decline (``decline.yaml``; may be absent)."""
 
     @cached_property
     def facts(self) -> dict[str, Fact]:

@@ -7,6 +7,7 @@ relative to the knowledge folder's parent (``knowledge/careers/x/facts.yaml:12:5
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from bot.knowledge.model import (
     FILE_MODELS,
     Career,
     CareerFile,
+    DeclineFile,
     Entry,
     Fact,
     FactsFile,
@@ -34,7 +36,7 @@ from bot.knowledge.yamlread import Document, Mark, Path_, read_yaml
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
-ROOT_FILES = {"sources.yaml": "sources", "synonyms.yaml": "synonyms"}
+ROOT_FILES = {"sources.yaml": "sources", "synonyms.yaml": "synonyms", "decline.yaml": "decline"}
 CAREER_FILES = {
     "career.yaml": "career",
     "facts.yaml": "facts",
@@ -228,6 +230,7 @@ def load_knowledge(root: Path) -> KnowledgeBase:
 
     sources: _Loaded[SourcesFile] | None = None
     synonyms: _Loaded[SynonymsFile] | None = None
+    decline: _Loaded[DeclineFile] | None = None
     career_folders: list[Path] = []
     for child in run.children(root):
         if _ignored(child) or (child.name == "schema" and child.is_dir()):
@@ -236,6 +239,8 @@ def load_knowledge(root: Path) -> KnowledgeBase:
             sources = run.read(child, SourcesFile)
         elif child.name == "synonyms.yaml" and child.is_file():
             synonyms = run.read(child, SynonymsFile)
+        elif child.name == "decline.yaml" and child.is_file():
+            decline = run.read(child, DeclineFile)
         elif child.name == "careers" and child.is_dir():
             for folder in run.children(child):
                 if _ignored(folder):
@@ -245,7 +250,7 @@ def load_knowledge(root: Path) -> KnowledgeBase:
                 else:
                     run.unknown(folder, "one folder per career, named by its slug")
         else:
-            run.unknown(child, "sources.yaml, synonyms.yaml, careers/ or schema/")
+            run.unknown(child, "sources.yaml, synonyms.yaml, decline.yaml, careers/ or schema/")
     if not (root / "sources.yaml").is_file():
         run.add(run.rel(root / "sources.yaml"), None, "missing sources.yaml")
     if not (root / "careers").is_dir():
@@ -256,6 +261,8 @@ def load_knowledge(root: Path) -> KnowledgeBase:
     if run.problems:
         raise KnowledgeError(_ordered(run.problems))
     assert kb is not None  # noqa: S101 - no problems means everything loaded
+    if decline is not None:
+        kb = dataclasses.replace(kb, decline=tuple(decline.model.examples))
     return kb
 
 

@@ -149,6 +149,22 @@ class SynonymsFile(_Strict):
     )
 
 
+# --------------------------------------------------------------------------- decline
+
+
+class DeclineFile(_Strict):
+    """Messages the bot must decline: off-topic questions and careers it does not cover.
+
+    The engine learns from them where its knowledge ends (its confidence thresholds are fitted
+    so that these, and messages like them, are declined)."""
+
+    examples: list[ShortText] = Field(
+        default_factory=list,
+        description="Messages members might send that the bot must not answer, e.g. "
+        '"what\'s the best pizza in town" or a question about a career it does not cover.',
+    )
+
+
 # --------------------------------------------------------------------------- careers
 
 
@@ -352,6 +368,7 @@ class QAFile(_Strict):
 FILE_MODELS: dict[str, type[_Strict]] = {
     "sources": SourcesFile,
     "synonyms": SynonymsFile,
+    "decline": DeclineFile,
     "career": CareerFile,
     "facts": FactsFile,
     "levels": LevelsFile,

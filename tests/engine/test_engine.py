@@ -80,9 +80,17 @@ def test_complete_and_careers(fixture_engine: Engine) -> None:
     assert fixture_engine.resolve_career("astronaut") is None
 
 
-@pytest.mark.parametrize("q", ["", "   ", "???", "lol", "😀😀", "<@123>"])
+@pytest.mark.parametrize("q", ["", "   ", "???", "😀😀", "<@123>", "$", "!!! $ !!!", "$$ 2"])
 def test_noise_declines(fixture_engine: Engine, q: str) -> None:
     assert fixture_engine.ask(q).outcome is Outcome.DECLINE
+
+
+@pytest.mark.parametrize("q", ["lol", "hi", "thanks!", "thank you so much", "heyyy", "gm all"])
+def test_small_talk_is_neither_answered_nor_declined(fixture_engine: Engine, q: str) -> None:
+    """A greeting or thanks gets a friendly reply without sources (and is not a gap)."""
+    a = fixture_engine.ask(q)
+    assert a.outcome is Outcome.SMALLTALK
+    assert not a.sources and a.entry_id is None
 
 
 def test_self_test_finds_collisions(fixture_kb: KnowledgeBase) -> None:

@@ -84,7 +84,7 @@ def test_receptionists_get_the_receptionists_figure(
 
 
 @pytest.mark.parametrize("name", ENGINES)
-@pytest.mark.parametrize("question", ["how much do nurses make", "lol"])
+@pytest.mark.parametrize("question", ["how much do nurses make", "$", "!!! $ !!!"])
 def test_declines(request: pytest.FixtureRequest, name: str, question: str) -> None:
     a = _engine(request, name).ask(question)
     assert a.outcome is Outcome.DECLINE, to_text(a)

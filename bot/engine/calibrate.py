@@ -1,0 +1,81 @@
+"""Answer/unsure thresholds fitted on held-out predictions, and the cross-validation report.
+
+Every training question was asked with itself left out (bot/engine/ranker.py), so its
+top probability and whether the top target was right say how the engine does on phrasings
+it has not seen. The answer threshold minimises
+
+    missed answers + WRONG_COST x wrong answers + DECLINE_COST x answered declined examples
+
+(each as a rate of its own set: a wrong answer with citations is the worst outcome); the
+unsure threshold below it trades declined examples shown suggestions against in-scope
+questions whose right entry would be among the suggestions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+WRONG_COST = 4.0
+DECLINE_COST = 3.0
+UNSURE_DECLINE_COST = 1.0
+UNSURE_GAIN = 0.5
+GRID = np.round(np.arange(0.10, 0.96, 0.01), 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One held-out prediction: top probability, right?, right target in the top three?"""
+
+    prob: float
+    right: bool
+    in_top3: bool
+    declined_example: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What ``python -m bot check`` prints about the trained model."""
+
+    asked: int
+    """Phrasings asked with themselves left out (a sample when the knowledge is large)."""
+    accuracy: float
+    """Share of those whose best target was their own."""
+    declined_asked: int
+    declined_right: float
+    """Share of the declined examples (each left out) the engine declines."""
+    answer_threshold: float
+    unsure_threshold: float
+    misses: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    """(phrasing, its entry, the entry it went to)."""
+
+
+def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
+    """(answer threshold, unsure threshold)."""
+    ins = [o for o in outcomes if not o.declined_example]
+    outs = [o for o in outcomes if o.declined_example]
+    if not ins:
+        return 0.6, 0.35
+    p_in = np.asarray([o.prob for o in ins])
+    right = np.asarray([o.right for o in ins])
+    top3 = np.asarray([o.in_top3 for o in ins])
+    p_out = np.asarray([o.prob for o in outs]) if outs else np.zeros(0)
+    best_a, best_cost = 0.6, float("inf")
+    for g in GRID:
+        answered = p_in >= g
+        cost = float((right & ~answered).mean()) + WRONG_COST * float((~right & answered).mean())
+        if len(p_out):
+            cost += DECLINE_COST * float((p_out >= g).mean())
+        if cost < best_cost - 1e-12:
+            best_a, best_cost = float(g), cost
+    best_u, best_cost = best_a, 0.0
+    for g in GRID[best_a > GRID][::-1]:
+        band_in = (p_in >= g) & (p_in < best_a)
+        cost = -UNSURE_GAIN * float((band_in & top3).mean())
+        if len(p_out):
+            cost += UNSURE_DECLINE_COST * float(((p_out >= g) & (p_out < best_a)).mean())
+        if cost < best_cost - 1e-12:
+            best_u, best_cost = float(g), cost
+    return best_a, best_u

@@ -1,0 +1,93 @@
+"""Sentence embeddings behind one small interface, so the model can be swapped and tests can
+use a tiny fake.
+
+The default is wordllama's ``l2_supercat`` 256-dimension static model, which ships *inside*
+the wordllama wheel: it is loaded from the installed package folder and nothing is ever
+downloaded. ``model_path`` may name another LOCAL model folder in the model2vec layout
+(``tokenizer.json`` + ``model.safetensors``), e.g. one an admin downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Texts -> one L2-normalised float32 row per text (cosine similarity = dot product)."""
+
+    @property
+    def name(self) -> str:
+        """Identifies the model (part of the trained-model cache key)."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def _normalised(vectors: npt.NDArray[np.floating]) -> Vectors:
+    out = np.nan_to_num(np.asarray(vectors, dtype=np.float32))
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.asarray(out / np.maximum(norms, 1e-9), dtype=np.float32)
+
+
+class WordLlamaEmbedder:
+    """wordllama's bundled model, loaded offline from the installed package."""
+
+    def __init__(self) -> None:
+        import wordllama
+        from wordllama import WordLlama
+
+        package = Path(wordllama.__file__).resolve().parent
+        # 0.4.0 looks for the tokenizer in the wrong folder unless cache_dir is the package.
+        self._model = WordLlama.load(cache_dir=package, disable_download=True)
+        self.name = f"wordllama-{getattr(wordllama, '__version__', '?')}-l2_supercat-256"
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, 256), dtype=np.float32)
+        # An empty text has a zero vector: wordllama's own normalising would divide by zero.
+        raw = self._model.embed([t if t.strip() else "_" for t in texts], norm=False)
+        return _normalised(np.asarray(raw, dtype=np.float32))
+
+
+class StaticEmbedder:
+    """A model2vec-style folder: ``tokenizer.json`` and ``model.safetensors`` (token vectors);
+    a text's vector is the mean of its tokens' vectors."""
+
+    def __init__(self, folder: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        tensors = load_file(str(folder / "model.safetensors"))
+        self._vectors = np.asarray(next(iter(tensors.values())), dtype=np.float32)
+        self.name = f"static-{folder.resolve()}"
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        dim = self._vectors.shape[1]
+        out = np.zeros((len(texts), dim), dtype=np.float32)
+        for i, enc in enumerate(self._tokenizer.encode_batch(list(texts))):
+            ids = [t for t in enc.ids if t < len(self._vectors)]
+            if ids:
+                out[i] = self._vectors[ids].mean(axis=0)
+        return _normalised(out)
+
+
+@functools.cache
+def default_embedder() -> WordLlamaEmbedder:
+    """The bundled model, loaded once per process on first use (never at import)."""
+    return WordLlamaEmbedder()
+
+
+def load_embedder(model_path: Path | None) -> Embedder:
+    """The configured local model folder, else the bundled wordllama model."""
+    if model_path is None:
+        return default_embedder()
+    return StaticEmbedder(Path(model_path))

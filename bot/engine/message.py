@@ -1,0 +1,179 @@
+"""The shape of a message before any knowledge is involved: small talk, junk, and the question
+part of a long "story, then question" message."""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.normalize import clean
+
+_CORE = frozenset(
+    [
+        "hi",
+        "hello",
+        "hey",
+        "heya",
+        "hiya",
+        "yo",
+        "sup",
+        "howdy",
+        "greetings",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "tysm",
+        "tyvm",
+        "thankyou",
+        "cheers",
+        "lol",
+        "lmao",
+        "lmfao",
+        "rofl",
+        "haha",
+        "hahaha",
+        "hehe",
+        "xd",
+        "ok",
+        "okay",
+        "kk",
+        "cool",
+        "nice",
+        "awesome",
+        "great",
+        "bye",
+        "goodbye",
+        "cya",
+        "gm",
+        "gn",
+        "morning",
+        "evening",
+        "night",
+        "afternoon",
+        "np",
+        "welcome",
+        "wow",
+        "ah",
+        "oh",
+        "hmm",
+        "yay",
+        "gg",
+        "appreciated",
+        "appreciate",
+    ]
+)
+_FILLER = frozenset(
+    [
+        "you",
+        "u",
+        "so",
+        "much",
+        "very",
+        "bot",
+        "careerbot",
+        "everyone",
+        "all",
+        "guys",
+        "there",
+        "again",
+        "good",
+        "yes",
+        "no",
+        "yeah",
+        "yep",
+        "nope",
+        "nah",
+        "please",
+        "a",
+        "lot",
+        "the",
+        "man",
+        "dude",
+        "bro",
+        "friend",
+        "folks",
+        "team",
+        "its",
+        "it",
+        "that",
+        "was",
+        "is",
+        "this",
+        "mate",
+        "for",
+        "help",
+        "and",
+        "your",
+        "have",
+        "day",
+        "great",
+        "nice",
+    ]
+)
+_REPEATS = re.compile(r"(.)\1{2,}")
+_SENTENCE = re.compile(r"(?<=[.!?\n])\s+|\n+")
+_QUESTION_START = frozenset(
+    [
+        "how",
+        "what",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "any",
+        "anyone",
+        "has",
+        "have",
+        "was",
+        "were",
+        "am",
+    ]
+)
+
+
+def _squeeze(word: str) -> str:
+    """ "heyyy" -> "hey", "thaaanks" -> "thanks", "hahaha" stays."""
+    if word in _CORE:
+        return word
+    short = _REPEATS.sub(r"\1", word)
+    return short if short in _CORE else _REPEATS.sub(r"\1\1", word)
+
+
+def is_smalltalk(text: str) -> bool:
+    """A greeting, thanks, laughter or acknowledgement and nothing else."""
+    words = [_squeeze(w) for w in clean(text).split()]
+    if not words or len(words) > 8:
+        return False
+    return any(w in _CORE for w in words) and all(w in _CORE or w in _FILLER for w in words)
+
+
+def is_junk(text: str) -> bool:
+    """No word with a letter at all ("$", "!!! $ !!!", "2 2"): nothing to answer."""
+    return not any(any(c.isalpha() for c in w) for w in clean(text).split())
+
+
+def question_part(text: str) -> str | None:
+    """The question of a message that tells a story first; None for a short message."""
+    sentences = [str(s).strip() for s in _SENTENCE.split(text[:6000]) if s and str(s).strip()]
+    if len(sentences) < 2 or len(clean(text).split()) < 14:
+        return None
+    for s in reversed(sentences):
+        words = clean(s).split()
+        if not words:
+            continue
+        if s.rstrip().endswith("?") or words[0] in _QUESTION_START:
+            return s
+    return None
