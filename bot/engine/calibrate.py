@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-WRONG_COST = 4.0
+WRONG_COST = 1.5
 DECLINE_COST = 3.0
 UNSURE_DECLINE_COST = 1.0
 UNSURE_GAIN = 0.5

@@ -168,7 +168,7 @@ class Engine(LegacyRanking):
     ) -> None:
         self.kb = kb
         self.settings = settings or EngineSettings()
-        self.embedder = embedder or load_embedder(self.settings.model_path)
+        self._embedder = embedder
         self._careers: dict[str, int] = {}
         self._topics: dict[str, int] = {}
         self._multi_career_targets: dict[int, bool] = {}  # filled as questions need it
@@ -220,6 +220,13 @@ class Engine(LegacyRanking):
             if s.unsure_threshold is not None
             else min(fitted_unsure, self.answer_threshold)
         )
+
+    @property
+    def embedder(self) -> Embedder:
+        """The sentence embedding model, loaded on first use (only the learned matcher)."""
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings.model_path)
+        return self._embedder
 
     # ================================================================== build
     def _vocabulary(self) -> list[str]:
@@ -436,9 +443,13 @@ class Engine(LegacyRanking):
     def _qtext(self, words: Sequence[str]) -> QueryText:
         return QueryText(" ".join(stem(w) for w in words), " ".join(words))
 
-    def _context(self, words: Sequence[str], u: Understanding) -> Context:
-        """The detectors' slots and the answer-text evidence, as the ranker's codes."""
+    def _context(
+        self, words: Sequence[str], u: Understanding, exclude: Sequence[int] = ()
+    ) -> Context:
+        """The detectors' slots, the answer-text evidence and the hand-tuned ranking's scores,
+        as the ranker's codes (``exclude``: a phrasing document left out, for training)."""
         content = self._content(words)
+        legacy = {r.target: r.score for r in self._legacy_rank(content, u, exclude)[:8]}
         evidence = self.answers.evidence(stem(w) for w in content) if content else {}
         forced: list[int] = []
         if u.topic is not None:
@@ -460,11 +471,13 @@ class Engine(LegacyRanking):
             forced=tuple(forced),
             unknown=unknown,
             n_words=len(words),
+            legacy=legacy,
         )
 
-    def _text_context(self, text: str) -> Context:
+    def _text_context(self, text: str, exclude: Sequence[int] = ()) -> Context:
         words = self.norm.words(text)
-        return self._context(words, self.detector.understand(words, self.settings.default_career))
+        u = self.detector.understand(words, self.settings.default_career)
+        return self._context(words, u, exclude)
 
     def _career_code(self, slug: str) -> int:
         return self._careers.setdefault(slug, len(self._careers))
@@ -483,15 +496,18 @@ class Engine(LegacyRanking):
         docs: list[QueryText] = []
         doc_target: list[int] = []
         doc_text: list[str] = []
-        seen: set[tuple[int, str]] = set()
-        for text, t in zip(doc_raw, self.doc_target.tolist(), strict=True):
+        copies: dict[tuple[int, str], list[int]] = {}
+        for d, (text, t) in enumerate(zip(doc_raw, self.doc_target.tolist(), strict=True)):
             q = self._qtext(self.norm.words(text))
-            if (t, q.words) in seen:
+            same = copies.setdefault((t, q.words), [])
+            same.append(d)
+            if len(same) > 1:
                 continue  # the same text twice in one target would leak past leave-one-out
-            seen.add((t, q.words))
             docs.append(q)
             doc_target.append(t)
             doc_text.append(text)
+        # Each kept document's copies in the hand-tuned index (left out with it in training).
+        origin = [tuple(copies[(t, q.words)]) for t, q in zip(doc_target, docs, strict=True)]
         declined = [self._qtext(self.norm.words(x)) for x in self.kb.decline]
         meta = TargetMeta(
             career=np.asarray([self._career_code(t.career) for t in self.targets], dtype=np.int64),
@@ -519,6 +535,7 @@ class Engine(LegacyRanking):
             doc_target,
             doc_text,
             [t.id for t in self.targets],
+            origin,
             declined,
             list(self.kb.decline),
             meta,
@@ -529,7 +546,7 @@ class Engine(LegacyRanking):
         return model
 
     def _rank(self, question: str, words: Sequence[str], u: Understanding) -> list[Ranked]:
-        if is_junk(question) or not words:
+        if not words or is_junk(clean(question)):
             return []  # numbers or symbols alone ("2 2", "$", "!!! $ !!!") are not a question
         if self.model is None:
             return self._legacy_rank(self._content(words), u)

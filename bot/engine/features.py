@@ -16,16 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.engine.embed import Embedder
 
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
 FloatArray = npt.NDArray[np.float32]
-DENSE_LIMIT = 60_000
+DENSE_LIMIT = 20_000
 """Up to this many documents, every document's embedding is compared with the question."""
 
 
@@ -48,6 +51,8 @@ class Sims:
 
 
 def _vectorizer(kind: str) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # heavy: learned matcher only
+
     if kind == "word":
         return TfidfVectorizer(
             analyzer="word",
@@ -70,6 +75,8 @@ class SignalIndex:
     """The documents' vectors for the three signals (picklable, cached with the model)."""
 
     def __init__(self, docs: Sequence[QueryText], embedder: Embedder) -> None:
+        from scipy import sparse
+
         self.word_vec = _vectorizer("word")
         self.char_vec = _vectorizer("char")
         texts_w = [d.stems or "_" for d in docs]
@@ -90,6 +97,8 @@ class SignalIndex:
     def vectors(
         self, queries: Sequence[QueryText], embedder: Embedder
     ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, FloatArray]:
+        from scipy import sparse
+
         qw = sparse.csr_matrix(self.word_vec.transform([q.stems for q in queries]))
         qc = sparse.csr_matrix(self.char_vec.transform([q.words for q in queries]))
         qe = embedder.embed([q.words for q in queries])
@@ -104,7 +113,7 @@ class SignalIndex:
         sc = np.asarray((qc @ self.char_t).toarray(), dtype=np.float32)
         se: FloatArray | None = None
         if self.dense and len(self.emb):
-            se = np.asarray(qe @ self.emb.T, dtype=np.float32)
+            se = np.ascontiguousarray((self.emb @ qe.T).T, dtype=np.float32)
         return sw, sc, se, qe
 
     def emb_for(self, docs: npt.NDArray[np.int64], qe: FloatArray) -> FloatArray:

@@ -45,11 +45,13 @@ class LegacyRanking:
     targets: list[Any]
     answers: Any
     settings: EngineSettings
-    answer_threshold: float
     _target_index: dict[str, int]
 
-    def _legacy_rank(self, content: Sequence[str], u: Understanding) -> list[Ranked]:
-        return self._legacy_rank_inner(content, u)
+    def _legacy_rank(
+        self, content: Sequence[str], u: Understanding, exclude: Sequence[int] = ()
+    ) -> list[Ranked]:
+        """``exclude``: phrasing documents left out (training on left-out phrasings)."""
+        return self._legacy_rank_inner(content, u, exclude)
 
     def _candidates(self, content: Sequence[str]) -> tuple[IntArray, FloatArray]:
         """Top documents by IDF weight of shared words (numpy: no loop over documents).
@@ -82,7 +84,9 @@ class LegacyRanking:
             sums = sums + self.idf[s] * (p[at] == uniq)
         return uniq.astype(np.int64), np.asarray(sums, dtype=np.float64)
 
-    def _legacy_rank_inner(self, content: Sequence[str], u: Understanding) -> list[Ranked]:
+    def _legacy_rank_inner(
+        self, content: Sequence[str], u: Understanding, exclude: Sequence[int]
+    ) -> list[Ranked]:
         from bot.engine.engine import Ranked
 
         if not u.careers and not any(w.isalpha() for w in content):
@@ -91,6 +95,9 @@ class LegacyRanking:
         evidence = self.answers.evidence(stem(w) for w in content)
         if evidence:
             docs, shared = self._answer_candidates(docs, shared, evidence, content)
+        if len(exclude):
+            keep = ~np.isin(docs, np.asarray(exclude, dtype=np.int64))
+            docs, shared = docs[keep], shared[keep]
         if len(docs) == 0:
             return []
         q = " ".join(content)
@@ -127,7 +134,8 @@ class LegacyRanking:
         if u.careers:
             # Another career's entry may be suggested, never answered: no CSR figures for a
             # question about receptionists.
-            cap = self.answer_threshold - 0.05
+            configured = self.settings.answer_threshold
+            cap = (LEGACY_ANSWER if configured is None else configured) - 0.05
             for t in best:
                 if self.targets[t].career not in u.careers:
                     best[t] = min(best[t], cap)

@@ -154,24 +154,30 @@ def _squeeze(word: str) -> str:
 
 def is_smalltalk(text: str) -> bool:
     """A greeting, thanks, laughter or acknowledgement and nothing else."""
+    if len(text) > 120:
+        return False  # small talk is short; never clean a long message only to find out
     words = [_squeeze(w) for w in clean(text).split()]
     if not words or len(words) > 8:
         return False
     return any(w in _CORE for w in words) and all(w in _CORE or w in _FILLER for w in words)
 
 
-def is_junk(text: str) -> bool:
-    """No word with a letter at all ("$", "!!! $ !!!", "2 2"): nothing to answer."""
-    return not any(any(c.isalpha() for c in w) for w in clean(text).split())
+def is_junk(cleaned: str) -> bool:
+    """No word with a letter at all ("$", "!!! $ !!!", "2 2"): nothing to answer.
+    ``cleaned``: the message after :func:`bot.engine.normalize.clean`."""
+    return not any(c.isalpha() for c in cleaned)
 
 
 def question_part(text: str) -> str | None:
     """The question of a message that tells a story first; None for a short message."""
-    sentences = [str(s).strip() for s in _SENTENCE.split(text[:6000]) if s and str(s).strip()]
-    if len(sentences) < 2 or len(clean(text).split()) < 14:
+    text = text[:6000]
+    if len(text.split()) < 14:
         return None
-    for s in reversed(sentences):
-        words = clean(s).split()
+    sentences = [str(s).strip() for s in _SENTENCE.split(text) if s and str(s).strip()]
+    if len(sentences) < 2:
+        return None
+    for s in reversed(sentences[-6:]):
+        words = clean(s[:300]).split()
         if not words:
             continue
         if s.rstrip().endswith("?") or words[0] in _QUESTION_START:

@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import minimize
 
 from bot.engine.embed import Embedder
 from bot.engine.features import FloatArray, QueryText, SignalIndex
@@ -56,6 +55,7 @@ FEATURES = (
     "topic_mismatch_fact",
     "is_fact",
     "kernel_ridge",
+    "legacy",
 )
 NULL_FEATURES = ("bias", "decline_word", "decline_char", "decline_emb", "unknown", "short")
 L2 = 1e-4
@@ -74,6 +74,8 @@ class Context:
     unknown: float = 0.0
     """Share of the question's words that no phrasing uses."""
     n_words: int = 1
+    legacy: dict[int, float] = field(default_factory=dict)
+    """The hand-tuned ranking's scores (bot/engine/legacy.py), one signal among the others."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +135,7 @@ class Ranker:
         self.v = np.zeros(len(NULL_FEATURES), dtype=np.float64)
         # A sensible start (also what an unfitted ranker uses).
         self.w[:6] = (2.0, 3.0, 4.0, 1.0, 1.0, 1.0)
-        self.w[6:] = (2.0, 1.0, -2.0, -1.0, 0.5, -1.0, -0.2, 0.3, -0.5, 0.0, 2.0)
+        self.w[6:] = (2.0, 1.0, -2.0, -1.0, 0.5, -1.0, -0.2, 0.3, -0.5, 0.0, 2.0, 2.0)
         self._fit_kernel_ridge()
         self.v[:4] = (2.5, 1.0, 1.0, 1.0)
 
@@ -239,6 +241,7 @@ class Ranker:
         top = np.argpartition(-retrieval, k - 1)[:k] if self.n_targets > k else np.arange(k)
         extra = [t for t in ctx.forced if 0 <= t < self.n_targets]
         extra += sorted(ctx.evidence, key=lambda t: -ctx.evidence[t])[:4]
+        extra += sorted(ctx.legacy, key=lambda t: -ctx.legacy[t])[:4]
         cand = np.unique(np.concatenate([top, np.asarray(extra, dtype=np.int64)]))
         cand = cand[counts[cand] > 0]
         if se is None:
@@ -274,6 +277,7 @@ class Ranker:
         f[:, 15] = m.is_fact[cand]
         if krr is not None:
             f[:, 16] = krr[cand]
+        f[:, 17] = [ctx.legacy.get(int(t), 0.0) for t in cand]
         return cand, f, self._null(sw, sc, se, qe, ctx, exclude)
 
     def _emb_stats(
@@ -376,6 +380,8 @@ class Ranker:
 
     def fit(self, samples: Sequence[Sample]) -> None:
         """Conditional logit over each sample's candidates plus "none"."""
+        from scipy.optimize import minimize
+
         usable = [s for s in samples if s.label != -2 and len(s.targets)]
         if len(usable) < 5:
             return

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import sklearn
 
 from bot.engine.calibrate import Outcome, Report, fit_thresholds
 from bot.engine.embed import Embedder
@@ -29,7 +28,7 @@ from bot.engine.ranker import Context, Ranker, TargetMeta
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "learned-1"
+ENGINE_VERSION = "learned-3"
 """Part of the cache key: bump when features, training or the pickled classes change."""
 TRAIN_SMALL = 4000
 """Phrasings asked (each left out) to fit the weights and thresholds, small knowledge."""
@@ -47,6 +46,8 @@ class TrainedModel:
 
 
 def cache_key(parts: Iterable[str], embedder: Embedder) -> str:
+    import sklearn
+
     h = hashlib.sha256()
     for p in (ENGINE_VERSION, sklearn.__version__, np.__version__, embedder.name, *parts):
         h.update(p.encode("utf-8", "surrogatepass"))
@@ -96,10 +97,11 @@ def train(
     doc_target: Sequence[int],
     doc_text: Sequence[str],
     target_ids: Sequence[str],
+    origin: Sequence[Sequence[int]],
     declined: Sequence[QueryText],
     declined_text: Sequence[str],
     meta: TargetMeta,
-    context: Callable[[str], Context],
+    context: Callable[[str, Sequence[int]], Context],
     embedder: Embedder,
 ) -> TrainedModel:
     """Build the signal index, fit the fusion on left-out phrasings, fit the thresholds."""
@@ -113,7 +115,8 @@ def train(
         askable = sorted(rng.sample(askable, limit))
     decl = list(range(min(len(declined), DECLINED_MAX)))
     texts = [docs[d] for d in askable] + [declined[i] for i in decl]
-    contexts = [context(doc_text[d]) for d in askable] + [context(declined_text[i]) for i in decl]
+    contexts = [context(doc_text[d], origin[d]) for d in askable]
+    contexts += [context(declined_text[i], ()) for i in decl]
     exclude = askable + [len(docs) + i for i in decl]
     labels = [int(targets[d]) for d in askable] + [-1] * len(decl)
     samples = ranker.samples(texts, contexts, exclude, labels, embedder)

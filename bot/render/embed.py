@@ -44,6 +44,7 @@ COLOURS: Final[dict[Outcome, int]] = {
     Outcome.ANSWER: 0x2E86C1,
     Outcome.UNSURE: 0xF1C40F,
     Outcome.DECLINE: 0x95A5A6,
+    Outcome.SMALLTALK: 0x2ECC71,
 }
 
 
