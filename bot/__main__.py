@@ -38,6 +38,9 @@ REQUIRED_MODULES: tuple[str, ...] = (
     "rich",
     "matplotlib",
     "watchfiles",
+    "wordllama",
+    "sklearn",
+    "scipy",
 )
 
 

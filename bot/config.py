@@ -290,18 +290,11 @@ def _cross_checks(settings: Settings) -> list[tuple[KeyPath, str, KeyPath | None
         and engine.answer_threshold is not None
         and engine.unsure_threshold > engine.answer_threshold
     ):
-        given = "unsure_threshold" in engine.model_fields_set
-        value = f"{engine.unsure_threshold:g}" + ("" if given else " (the default)")
         problems.append(
             (
                 ("engine", "unsure_threshold"),
-                f"{value} must not be above engine.answer_threshold "
-                f"({engine.answer_threshold:g})"
-                + (
-                    ""
-                    if given
-                    else f"; set unsure_threshold to at most {engine.answer_threshold:g}"
-                ),
+                f"{engine.unsure_threshold:g} must not be above engine.answer_threshold "
+                f"({engine.answer_threshold:g})",
                 ("engine", "answer_threshold"),
             )
         )

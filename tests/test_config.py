@@ -301,24 +301,19 @@ def test_env_value_out_of_range_names_the_variable() -> None:
 
 
 def test_lowered_answer_threshold_names_unsure_threshold(tmp_path: Path) -> None:
-    """Only answer_threshold written, below the default unsure_threshold: the error used to
-    say ``engine: must not be above …`` (no key); it names unsure_threshold and points at
-    the line (or variable) that made it wrong."""
+    """Both thresholds are optional overrides of the fitted ones: answer_threshold alone is
+    valid (the unsure threshold then never exceeds it); both written, unsure above answer, the
+    error names unsure_threshold and points at the line that made it wrong."""
     path = write(tmp_path, "log_level: INFO\nengine:\n  answer_threshold: 0.3\n")
+    assert load_settings(path, {}).engine.answer_threshold == 0.3
+    path = write(tmp_path, "engine:\n  answer_threshold: 0.3\n  unsure_threshold: 0.45\n")
     with pytest.raises(ConfigError) as info:
         load_settings(path, {})
     assert str(info.value) == (
-        f"{path}:3: engine.unsure_threshold: 0.45 (the default) must not be above "
-        "engine.answer_threshold (0.3); set unsure_threshold to at most 0.3"
-    )
-    with pytest.raises(ConfigError) as info:
-        load_settings(None, {"CAREERBOT_ENGINE__ANSWER_THRESHOLD": "0.3"})
-    assert str(info.value).startswith(
-        "CAREERBOT_ENGINE__ANSWER_THRESHOLD: engine.unsure_threshold: 0.45 (the default)"
+        f"{path}:3: engine.unsure_threshold: 0.45 must not be above engine.answer_threshold (0.3)"
     )
 
 
-# -- default_career against the knowledge --------------------------------------------------------
 def test_configured_default_career_must_exist_in_the_knowledge(tmp_path: Path) -> None:
     from bot.config import build_engine, check_default_career
 

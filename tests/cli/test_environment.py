@@ -69,7 +69,7 @@ def test_required_modules_match_pyproject() -> None:
     import tomllib
 
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    import_names = {"discord.py": "discord", "pyyaml": "yaml"}
+    import_names = {"discord.py": "discord", "pyyaml": "yaml", "scikit-learn": "sklearn"}
     names = set()
     for dep in deps:
         dist = dep.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip().lower()
