@@ -195,13 +195,13 @@ class CareerBot(commands.Bot):
     # ------------------------------------------------------------------ lifecycle
     async def setup_hook(self) -> None:
         from bot.cogs.ask import AskButton, VoteButton
-        from bot.store.sqlite import SqliteStore
+        from bot.store.factory import open_store
 
         if self.commands_only:
             for cog in COGS:
                 await self.load_extension(cog)
             return
-        self._store = await SqliteStore.open(self.settings.database_path)
+        self._store = await open_store(self.settings)
         try:
             self.engine = await asyncio.to_thread(build_engine, self.settings)
         except ConfigError:

@@ -13,7 +13,15 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 
 from bot.config_file import ConfigError as ConfigError
@@ -58,6 +66,11 @@ class MessageContentConfig(_Section):
 class Settings(_Section):
     knowledge_path: Path = Path("knowledge")
     database_path: Path = Path("data/careerbot.sqlite3")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://user:password@host:port/db: the question log on PostgreSQL, "
+        "shared by every process (else SQLite at database_path). A secret: never shown.",
+    )
     heartbeat_path: Path = Path("data/heartbeat")
     default_career: str = "customer-service-representative"
     engine: EngineConfig = Field(default_factory=EngineConfig)
@@ -86,6 +99,15 @@ class Settings(_Section):
         """Where a setting was given: ``config.yaml:3``, ``CAREERBOT_DEFAULT_CAREER``, or
         None for a built-in default (errors found after loading point there too)."""
         return self._origins.get(key)
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, url: SecretStr | None) -> SecretStr | None:
+        if url is not None and not url.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError("must be a postgresql://user:password@host:port/database URL")
+        return url
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from bot.engine import Engine
 from bot.knowledge.loader import load_knowledge
 from tests.paths import KNOWLEDGE
+from tests.pg_server import pg_url, postgres_server  # noqa: F401 - fixtures for every folder
 
 
 @pytest.fixture(scope="session")

@@ -68,6 +68,12 @@ def read_store(args: argparse.Namespace, reader: Callable[[Store], Awaitable[T]]
 
     from bot.store.sqlite import SqliteStore
 
+    if args.database is None:
+        settings = load(args)
+        if settings is None:
+            return 2
+        if settings.database_url is not None:
+            return _read_shared(settings, reader)
     path = database_path(args)
     if path is None:
         return 2
@@ -83,3 +89,24 @@ def read_store(args: argparse.Namespace, reader: Callable[[Store], Awaitable[T]]
             await store.close()
 
     return asyncio.run(read())
+
+
+def _read_shared(settings: Settings, reader: Callable[[Store], Awaitable[T]]) -> T | int:
+    """``read_store`` on the PostgreSQL log: one line and exit code 1 when it is unusable."""
+    import asyncio
+
+    from bot.store.factory import open_store
+    from bot.store.postgres import PostgresUnavailable
+
+    async def read() -> T:
+        store = await open_store(settings)
+        try:
+            return await reader(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(read())
+    except PostgresUnavailable as exc:
+        print(f"careerbot: {exc}", file=sys.stderr)
+        return 1

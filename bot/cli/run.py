@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         import discord
 
         from bot.app import start_bot
+        from bot.store.postgres_schema import PostgresUnavailable
 
         log.info("starting on Discord (shard_count=%s)", settings.shard_count)
         try:
@@ -57,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
         except ConfigError as exc:  # a setting the knowledge contradicts (default_career)
             print(f"careerbot: {exc}", file=sys.stderr)
             return 2
+        except PostgresUnavailable as exc:
+            print(f"careerbot: cannot open the question log: {exc}", file=sys.stderr)
+            return 1
         except discord.LoginFailure:
             print("careerbot: Discord rejected DISCORD_TOKEN: copy it again", file=sys.stderr)
             return 1
