@@ -29,6 +29,7 @@ from bot.knowledge.base import KnowledgeBase, KnowledgeError
 from bot.store import Store
 
 if TYPE_CHECKING:
+    from bot.cluster import Cluster, ProcessReport
     from bot.cogs.ask import EntryReply, Prepared
 
 log = logging.getLogger("bot.app")
@@ -163,6 +164,8 @@ class CareerBot(commands.Bot):
         self.entry_replies: LRU[str, EntryReply] = LRU(ANSWER_CACHE_SIZE)
         """Rendered embed + view by entry id, for the current engine only."""
         self._store: Store | None = None
+        self.cluster: Cluster | None = None
+        """The processes a reload reaches (every process on a PostgreSQL log); setup_hook."""
         self._reload_lock = asyncio.Lock()
         self._connected = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -194,6 +197,7 @@ class CareerBot(commands.Bot):
 
     # ------------------------------------------------------------------ lifecycle
     async def setup_hook(self) -> None:
+        from bot.cluster import open_cluster
         from bot.cogs.ask import AskButton, VoteButton
         from bot.store.factory import open_store
 
@@ -202,6 +206,7 @@ class CareerBot(commands.Bot):
                 await self.load_extension(cog)
             return
         self._store = await open_store(self.settings)
+        self.cluster = await open_cluster(self.settings, self.reload_knowledge)
         try:
             self.engine = await asyncio.to_thread(build_engine, self.settings)
         except ConfigError:
@@ -265,6 +270,9 @@ class CareerBot(commands.Bot):
         try:
             await super().close()
         finally:
+            if self.cluster is not None:
+                cluster, self.cluster = self.cluster, None
+                await cluster.close()
             if self._store is not None:
                 store, self._store = self._store, None
                 await store.close()
@@ -373,11 +381,25 @@ class CareerBot(commands.Bot):
 
     async def _watch_reload(self, why: str) -> None:
         log.info("%s, reloading", why)
-        result = await self.reload_knowledge()
-        if result.ok:
-            log.info("watch reload ok: %s", result.after)
-        else:
-            log.warning("watch reload kept the last good knowledge: %s", result.problems[:5])
+        for report in await self.reload_everywhere():
+            if report.ok:
+                log.info("watch reload ok (shards %s): %s", report.shards, report.after)
+            else:
+                log.warning(
+                    "watch reload: shards %s kept the last good knowledge: %s",
+                    report.shards,
+                    report.problems[:5],
+                )
+
+    async def reload_everywhere(self) -> list[ProcessReport]:
+        """Reload in every process sharing the log (just this one on SQLite)."""
+        if self.cluster is None:
+            from bot.cluster import LocalCluster, own_shards
+
+            return await LocalCluster(
+                own_shards(self.settings), self.reload_knowledge
+            ).reload_everywhere()
+        return await self.cluster.reload_everywhere()
 
     # ------------------------------------------------------------------ asking
     def check_cooldown(self, user_id: int) -> float:

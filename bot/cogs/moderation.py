@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cluster import describe
 from bot.cogs._ask_logic import choice_text, describe_counts, fit_lines, is_moderator
 from bot.render import clip, to_embed
 
@@ -72,14 +73,17 @@ class Moderation(commands.Cog):
     @app_commands.check(moderator_check)
     async def reload(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.reload_knowledge()
-        log.info("kb reload by moderator: ok=%s", result.ok)
+        reports = await self.bot.reload_everywhere()
+        result = next((r for r in reports if r.local), reports[0])
+        log.info("kb reload by moderator: ok=%s", [(r.shards, r.ok) for r in reports])
         if result.ok:
             text = "✅ Knowledge reloaded: " + describe_counts(result.before, result.after)
         else:
             text = problems_text(
                 "❌ Not reloaded — still serving the last good knowledge. ", result.problems
             )
+        if len(reports) > 1:  # several processes: say how each one did
+            text = "\n".join(describe(reports)) + "\n" + text
         await interaction.followup.send(clip(text, 2000), ephemeral=True)
 
     @kb.command(name="check", description="Validate the knowledge files without serving them")
