@@ -498,11 +498,11 @@ class FakeDiscord:
         }
         return [bot, *(u.member() for u in self.users.values())]
 
-    def channel_payload(self, channel_id: int = CHANNEL_ID) -> JSON:
+    def channel_payload(self, channel_id: int = CHANNEL_ID, guild_id: int = GUILD_ID) -> JSON:
         return {
             "id": str(channel_id),
             "type": 0,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "name": "careers",
             "position": 0,
             "permission_overwrites": [],
@@ -595,6 +595,7 @@ class FakeDiscord:
         channel_id: int = CHANNEL_ID,
         message: JSON | None = None,
         locale: str = "en-US",
+        guild_id: int = GUILD_ID,
     ) -> Sent:
         who = self._user_for(user)
         iid = self.next_id()
@@ -610,7 +611,7 @@ class FakeDiscord:
             "entitlements": [],
             "attachment_size_limit": 8 * 1024 * 1024,
             "app_permissions": str(ALL_PERMISSIONS),
-            "authorizing_integration_owners": {"0": str(GUILD_ID)}
+            "authorizing_integration_owners": {"0": str(guild_id)}
             if not dm
             else {"1": str(who.id)},
         }
@@ -624,10 +625,10 @@ class FakeDiscord:
             member = who.member(permissions=perms)
             if roles is not None:
                 member["roles"] = [str(r) for r in roles]
-            payload["guild_id"] = str(GUILD_ID)
+            payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
             payload["channel_id"] = str(channel_id)
-            payload["channel"] = self.channel_payload(channel_id)
+            payload["channel"] = self.channel_payload(channel_id, guild_id)
             payload["member"] = member
             payload["context"] = 0
         if message is not None:
@@ -1092,3 +1093,119 @@ def pointed_at(fake: FakeDiscord) -> Any:
     finally:
         discord.http.Route.BASE = old_base
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
+# ------------------------------------------------------------------------------------ shards
+SECOND_GUILD_ID = GUILD_ID + (1 << 22)
+"""A guild on the other shard of two: (GUILD_ID >> 22) % 2 is 1, this one's is 0."""
+
+
+PEER_PORT = "X-Fake-Peer-Port"
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to."""
+    return (guild_id >> 22) % shard_count
+
+
+class ShardedFakeDiscord(FakeDiscord):
+    """The fake with several gateway connections, one per shard, as Discord shards a bot.
+
+    IDENTIFY's ``shard: [id, count]`` says which shard a connection is; READY and GUILD_CREATE
+    on it carry only the guilds with ``(guild_id >> 22) % count == id``, and every event for a
+    guild (interactions included: ``slash(..., guild_id=…)``) goes only to its shard's
+    connection. A connection identifying a shard already connected replaces it.
+    """
+
+    def __init__(self, *, shard_count: int = 2, guild_ids: Iterable[int] | None = None) -> None:
+        super().__init__()
+        self.shard_count = shard_count
+        self.guild_ids = list(guild_ids or (GUILD_ID, SECOND_GUILD_ID))
+        self.shard_ws: dict[int, web.WebSocketResponse] = {}
+        self.identified: list[list[int]] = []
+        """The ``shard`` field of every IDENTIFY, in order."""
+        self._shard_seq: dict[int, int] = {}
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        """As the base fake, and the record notes the client's TCP port in ``PEER_PORT`` (which
+        process sent it: see ``tests/e2e/test_shards_wire.py``)."""
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        response = await super()._rest(request)
+        # No await since the base recorded it: the last record is this request's.
+        if peer is not None and self.requests:
+            self.requests[-1].headers[PEER_PORT] = str(peer[1])
+        return response
+
+    def guilds_of(self, shard_id: int) -> list[int]:
+        return [g for g in self.guild_ids if shard_of(g, self.shard_count) == shard_id]
+
+    async def wait_shards(self, shards: Iterable[int], within: float = 30.0) -> None:
+        wanted = set(shards)
+        await self._wait_counter(lambda: wanted <= set(self.shard_ws), within)
+
+    async def send_to_shard(self, shard_id: int, event: str, data: JSON) -> None:
+        ws = self.shard_ws.get(shard_id)
+        assert ws is not None and not ws.closed, f"shard {shard_id} is not connected"
+        self._shard_seq[shard_id] = seq = self._shard_seq.get(shard_id, 0) + 1
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": data}))
+
+    async def dispatch(self, event: str, data: JSON) -> None:
+        """An event for a guild goes to that guild's shard (others to shard 0)."""
+        guild = data.get("guild_id") if isinstance(data, dict) else None
+        shard = shard_of(int(guild), self.shard_count) if guild else 0
+        await self.send_to_shard(shard, event, data)
+
+    def guild_payload(self, guild_id: int) -> JSON:
+        """The base fake's guild, renamed to ``guild_id`` (its @everyone role too)."""
+        text = json.dumps(self._guilds()[0]).replace(f'"{GUILD_ID}"', f'"{guild_id}"')
+        guild: JSON = json.loads(text)
+        guild["name"] = f"Careers guild {guild_id}"
+        return guild
+
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
+        await ws.prepare(request)
+        await ws.send_str(
+            json.dumps({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+        )
+        shard_id: int | None = None
+        try:
+            async for msg in ws:
+                if msg.type is not WSMsgType.TEXT:
+                    continue
+                payload = json.loads(msg.data)
+                self.gateway_received.append(payload)
+                op = payload.get("op")
+                if op == 1:
+                    self.heartbeat_count += 1
+                    await ws.send_str(json.dumps({"op": 11}))
+                elif op == 2:
+                    shard = (payload.get("d") or {}).get("shard") or [0, 1]
+                    shard_id = int(shard[0])
+                    assert int(shard[1]) == self.shard_count, f"IDENTIFY shard {shard}"
+                    await self._identify(ws, shard_id, [int(x) for x in shard])
+                elif op == 6:  # no resume here: identify again
+                    await ws.send_str(json.dumps({"op": 9, "d": False}))
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            if shard_id is not None and self.shard_ws.get(shard_id) is ws:
+                del self.shard_ws[shard_id]
+        return ws
+
+    async def _identify(self, ws: web.WebSocketResponse, shard_id: int, shard: list[int]) -> None:
+        old = self.shard_ws.get(shard_id)
+        if old is not None and old is not ws and not old.closed:
+            await old.close(code=4000)
+        self.identify_count += 1
+        self.identified.append(shard)
+        self.shard_ws[shard_id] = ws
+        self._shard_seq[shard_id] = 0
+        ready = self._ready_payload()
+        ready["shard"] = shard
+        ready["guilds"] = [{"id": str(g), "unavailable": True} for g in self.guilds_of(shard_id)]
+        ready["session_id"] = secrets.token_hex(8)
+        await self.send_to_shard(shard_id, "READY", ready)
+        for guild in self.guilds_of(shard_id):
+            await self.send_to_shard(shard_id, "GUILD_CREATE", self.guild_payload(guild))
+        await self._notify()
