@@ -12,7 +12,11 @@ how many were repeats. ``--distinct`` makes every request's text unique (the let
 the question varies, which the engine ignores) so every request goes through the engine.
 
     .venv/bin/python bench/e2e.py [--n 200] [--knowledge knowledge] [--skip-careerbot]
-        [--distinct]
+        [--distinct] [--postgres | --database-url postgresql://…]
+
+``--postgres`` adds a third subject, careerbot with its question log on PostgreSQL (a server
+started for the run in a temporary folder, as the tests do; or the one at ``--database-url``),
+and prints its p50/p99 next to the SQLite log's and the ratio of the two.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,17 +192,22 @@ def line(s: Subject) -> str:
     )
 
 
-def careerbot_dir(root: Path, knowledge: Path) -> Path:
-    """A working directory with a config.yaml pointing at ``knowledge`` and a tmp database."""
-    work = root / "careerbot"
+def careerbot_dir(
+    root: Path, knowledge: Path, name: str = "careerbot", database_url: str | None = None
+) -> Path:
+    """A working directory with a config.yaml pointing at ``knowledge`` and a tmp database
+    (the SQLite file, or PostgreSQL at ``database_url``)."""
+    work = root / name
     (work / "data").mkdir(parents=True)
-    config = {
+    config: dict[str, object] = {
         "knowledge_path": str(knowledge.resolve()),
         "database_path": str(work / "data" / "careerbot.sqlite3"),
         "heartbeat_path": str(work / "data" / "heartbeat"),
         "cooldown": {"rate": 1000, "per_seconds": 1.0},
         "log_level": "WARNING",
     }
+    if database_url is not None:
+        config["database_url"] = database_url
     (work / "config.yaml").write_text(yaml.safe_dump(config))
     return work
 
@@ -212,9 +222,45 @@ async def main() -> int:
     parser.add_argument(
         "--distinct", action="store_true", help="every question text unique (no cache hits)"
     )
+    parser.add_argument(
+        "--postgres", action="store_true", help="also run careerbot on a PostgreSQL log"
+    )
+    parser.add_argument("--database-url", default=None, help="PostgreSQL to use (else started)")
     args = parser.parse_args()
 
     random.seed(7)
+    with contextlib.ExitStack() as servers:
+        url = args.database_url
+        if args.postgres and url is None:
+            url = servers.enter_context(bench_postgres())
+        return await run(args, url)
+
+
+@contextlib.contextmanager
+def bench_postgres() -> Iterator[str]:
+    """A PostgreSQL server for this run (tests/pg_server.py), with one fresh database."""
+    import shutil
+    import subprocess
+
+    from tests.pg_server import USER, PgServer, _run_as, free_port, missing_reason
+
+    why = missing_reason()
+    if why is not None:
+        raise SystemExit(f"--postgres: {why}")
+    server = PgServer(Path(tempfile.mkdtemp(prefix="careerbot-bench-pg-")), free_port(), _run_as())
+    try:
+        server.init()
+        server.start()
+        create = ["psql", server.url(), "-q", "-c", f"CREATE DATABASE bench OWNER {USER}"]
+        subprocess.run(create, check=True, capture_output=True)
+        yield server.url("bench")
+    finally:
+        with contextlib.suppress(Exception):
+            server.stop("fast")
+        shutil.rmtree(server.folder, ignore_errors=True)
+
+
+async def run(args: argparse.Namespace, url: str | None) -> int:
     with tempfile.TemporaryDirectory(prefix="careerbot-bench-") as tmp:
         root = Path(tmp)
         (root / "trivial").mkdir()
@@ -227,6 +273,9 @@ async def main() -> int:
             argv = ["-m", "bot", "run"]
             work = careerbot_dir(root, args.knowledge)
             subjects.append(Subject("careerbot", argv, work, "ask", asks, distinct=args.distinct))
+            if url is not None:
+                pg = careerbot_dir(root, args.knowledge, "careerbot-pg", url)
+                subjects.append(Subject("postgres", argv, pg, "ask", asks, distinct=args.distinct))
         await measure(subjects, args.n, args.rounds, args.sequential)
         print(f"{args.n} concurrent slash commands per round, {args.rounds} rounds")
         for subject in subjects:
@@ -250,6 +299,17 @@ async def main() -> int:
         if bot.sequential_ms:
             seq = pct(bot.sequential_ms, 0.99) / pct(floor.sequential_ms, 0.99)
             print(f"one at a time: careerbot p99 / floor p99 {seq:.2f}x")
+        if url is not None:
+            pg_bot = subjects[2]
+            print(
+                f"question log: SQLite p50 {pct(bot.callback_ms, 0.5):.1f} p99 "
+                f"{pct(bot.callback_ms, 0.99):.1f} ms | PostgreSQL p50 "
+                f"{pct(pg_bot.callback_ms, 0.5):.1f} p99 {pct(pg_bot.callback_ms, 0.99):.1f} ms"
+                f" | final p99 SQLite {pct(bot.final_ms, 0.99):.1f} PostgreSQL "
+                f"{pct(pg_bot.final_ms, 0.99):.1f} ms | PostgreSQL / SQLite p99 "
+                f"{pct(pg_bot.callback_ms, 0.99) / pct(bot.callback_ms, 0.99):.2f}x"
+                f" (final {pct(pg_bot.final_ms, 0.99) / pct(bot.final_ms, 0.99):.2f}x)"
+            )
         over = sum(1 for v in bot.final_ms if v > 3000)
         ok = bot.errors == 0 and over == 0 and ratio <= 1.25
         print("PASS" if ok else "CHECK: target is <= 1.25x, no errors, none over 3 s")
