@@ -124,6 +124,11 @@ class PostgresCluster:
         self._closed = False
         self.reply_timeout = REPLY_TIMEOUT
 
+    @property
+    def connected(self) -> bool:
+        """True while the LISTEN connection is up (it reconnects by itself when lost)."""
+        return self._conn is not None and not self._conn.is_closed()
+
     async def connect(self) -> None:
         import asyncpg
 

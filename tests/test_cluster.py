@@ -3,9 +3,11 @@ server, each reloading its own knowledge when any of them is asked."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from bot.cluster import LocalCluster, PostgresCluster, describe
+from tests.pg_server import PgServer
 
 
 @dataclass(frozen=True)
@@ -73,3 +75,28 @@ async def test_with_sqlite_the_cluster_is_this_process() -> None:
     assert here.reloads == 1 and [(r.shards, r.ok, r.local) for r in reports] == [
         ((0,), True, True)
     ]
+
+
+async def test_the_reload_channel_comes_back_after_the_server_restarts(
+    postgres_server: PgServer, pg_url: str
+) -> None:
+    zero = Process()
+    cluster = PostgresCluster(pg_url, (0,), frozenset({0}), zero.reload)
+    await cluster.connect()
+    try:
+        await asyncio.to_thread(postgres_server.stop, "immediate")
+        try:
+            # While the server is away: this process still reloads, and says who was not reached.
+            reports = await cluster.reload_everywhere()
+            assert zero.reloads == 1 and [r.ok for r in reports] == [True]
+        finally:
+            await asyncio.to_thread(postgres_server.start)
+        for _ in range(100):  # the channel reconnects every RECONNECT_SECONDS (bounded polling)
+            if cluster.connected:
+                break
+            await asyncio.sleep(0.1)
+        assert cluster.connected
+        reports = await cluster.reload_everywhere()
+        assert zero.reloads == 2 and describe(reports) == ["shard 0 ✅ 4 entries"]
+    finally:
+        await cluster.close()

@@ -147,3 +147,32 @@ async def test_two_shard_processes_share_one_log_and_one_reload(
         assert "shard 0 ✅" in text and "shard 1 ✅" in text, text
         for bot in procs.values():
             assert "knowledge reloaded" in bot.output()
+
+
+async def test_an_unreachable_log_at_start_is_one_line_without_the_password(
+    tmp_path: Path,
+) -> None:
+    from tests.e2e.fake_discord import FakeDiscord
+    from tests.pg_server import free_port
+
+    url = f"postgresql://careerbot:hunter2-secret@127.0.0.1:{free_port()}/careerbot"
+    async with FakeDiscord() as fake:
+        env = fake_env(fake, CAREERBOT_DATABASE_URL=url, CAREERBOT_CONFIG=str(tmp_path / "c.yaml"))
+        (tmp_path / "c.yaml").write_text(f"knowledge_path: {REPO / 'knowledge'}\n")
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 1, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("careerbot:")]
+    assert lines == [
+        f"careerbot: cannot open the question log: PostgreSQL at {url.split('@')[1]}:"
+        " connection refused: is PostgreSQL running and listening there?"
+    ], done.stderr
+    assert "hunter2" not in done.stderr + done.stdout
