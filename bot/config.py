@@ -119,7 +119,7 @@ TOKEN_ENV = "DISCORD_TOKEN"  # noqa: S105 - a variable name, not a secret
 CONFIG_ENV = "CAREERBOT_CONFIG"
 DEFAULT_CONFIG = Path("config.yaml")
 # CAREERBOT_* variables that are not settings (config path, test switches).
-_NOT_SETTINGS = frozenset({"CONFIG", "SOAK", "UPDATE_README"})
+_NOT_SETTINGS = frozenset({"CONFIG", "SOAK", "UPDATE_README", "REQUIRE_POSTGRES"})
 
 
 def config_path(cli_path: Path | None, environ: Mapping[str, str]) -> Path | None:
