@@ -19,9 +19,13 @@ async def open_store(settings: Settings) -> Store:
     ``PostgresUnavailable`` with one line when it cannot be used), else the SQLite file at
     ``database_path``."""
     if settings.database_url is not None:
-        from bot.store.postgres import PostgresStore
+        from bot.store.postgres import COMMIT_WAIT, PostgresStore
 
-        return await PostgresStore.open(settings.database_url.get_secret_value())
+        # ``question_log_wait_ms`` bounds the reply's wait on SQLite too, where it is a setting.
+        wait_ms = getattr(settings, "question_log_wait_ms", COMMIT_WAIT * 1000)
+        return await PostgresStore.open(
+            settings.database_url.get_secret_value(), commit_wait=float(wait_ms) / 1000
+        )
     from bot.store.sqlite import SqliteStore
 
     return await SqliteStore.open(settings.database_path)
