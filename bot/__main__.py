@@ -41,6 +41,7 @@ REQUIRED_MODULES: tuple[str, ...] = (
     "wordllama",
     "sklearn",
     "scipy",
+    "asyncpg",
 )
 
 

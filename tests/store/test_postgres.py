@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -131,11 +132,11 @@ async def test_server_killed_mid_burst_answers_flow_and_nothing_is_lost(
     assert len(asked) == 200
 
 
-def cli(*args: str, url: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, url: str, config: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CAREERBOT_DATABASE_URL": url}
     env.pop("CAREERBOT_CONFIG", None)
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args, "--config", os.devnull],
+        [sys.executable, "-m", "bot", *args, "--config", str(config)],
         capture_output=True,
         text=True,
         env=env,
@@ -144,21 +145,25 @@ def cli(*args: str, url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def test_stats_and_gaps_commands_read_the_postgres_log(pg_url: str) -> None:
+async def test_stats_and_gaps_commands_read_the_postgres_log(pg_url: str, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("log_level: WARNING\n", encoding="utf-8")
     store = await PostgresStore.open(pg_url)
     try:
         await store.log_question(record(store, "pay"))
         await store.log_question(dataclasses.replace(record(store, "pilots"), outcome="unsure"))
     finally:
         await store.close()
-    stats = await asyncio.to_thread(cli, "stats", "--json", url=pg_url)
+    stats = await asyncio.to_thread(cli, "stats", "--json", url=pg_url, config=config)
     assert stats.returncode == 0, stats.stderr
     assert json.loads(stats.stdout)["total"] == 2
-    gaps = await asyncio.to_thread(cli, "gaps", "--json", url=pg_url)
+    gaps = await asyncio.to_thread(cli, "gaps", "--json", url=pg_url, config=config)
     assert gaps.returncode == 0, gaps.stderr
     assert "pilots" in gaps.stdout and '"pay"' not in gaps.stdout
 
-    down = await asyncio.to_thread(cli, "stats", url=f"postgresql://u:pw@127.0.0.1:{free_port()}/x")
+    down = await asyncio.to_thread(
+        cli, "stats", url=f"postgresql://u:pw@127.0.0.1:{free_port()}/x", config=config
+    )
     assert down.returncode == 1
     assert down.stderr.count("\n") == 1 and "connection refused" in down.stderr
     assert "pw@" not in down.stderr
