@@ -22,41 +22,29 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs._ask_logic import LRU, Cooldown
+from bot import ui
 from bot.config import ConfigError, Settings, build_engine
 from bot.engine import Engine
+from bot.errors import NotModerator, NotOwner, OnCooldown, error_message, is_expected
 from bot.knowledge.base import KnowledgeBase, KnowledgeError
+from bot.pipeline import Pipeline
 from bot.store import Store
 
 if TYPE_CHECKING:
     from bot.cluster import Cluster, ProcessReport
-    from bot.cogs.ask import EntryReply, Prepared
+
+__all__ = ["NotModerator", "NotOwner", "OnCooldown", "error_message"]  # re-exported
 
 log = logging.getLogger("bot.app")
 
 HEARTBEAT_SECONDS = 30.0
 WATCH_POLL_SECONDS = 2.0  # how soon the watcher notices knowledge/ was replaced
-ANSWER_CACHE_SIZE = 1024
-"""Distinct question texts whose prepared reply is kept (popular questions repeat)."""
 COGS = ("bot.cogs.ask", "bot.cogs.facts", "bot.cogs.moderation")
+"""Extensions loaded by name: the app imports no cog module."""
 SHUTDOWN_GRACE_SECONDS = 10.0
 """How long close() waits for answers already being worked on before it disconnects."""
 HANDLER_TASK_PREFIXES = ("CommandTree-invoker", "discord.py: ", "discord-ui-")
 """Names discord.py gives the tasks that run app commands, events and component callbacks."""
-
-
-class NotModerator(app_commands.CheckFailure):
-    """The member has neither Manage Server nor a moderator role."""
-
-
-class NotOwner(app_commands.CheckFailure):
-    """Only the bot's owner(s) may do this."""
-
-
-class OnCooldown(app_commands.CheckFailure):
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"retry after {retry_after:.0f}s")
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -94,30 +82,13 @@ def problems_of(exc: BaseException) -> list[str]:
     return [f"{type(exc).__name__}: {exc}"]
 
 
-def error_message(error: BaseException) -> str:
-    """The friendly text a member sees for a failed command (never a traceback)."""
-    if isinstance(error, NotModerator):
-        return "Only moderators (Manage Server or a moderator role) can use this command."
-    if isinstance(error, NotOwner):
-        return "Only the bot's owner can use this command."
-    if isinstance(error, OnCooldown):
-        return f"You're asking quickly — please try again in {error.retry_after:.0f} s."
-    if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little — try again in {error.retry_after:.0f} s."
-    if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command only works in a server."
-    if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
-    return "Sorry, something went wrong while answering. The moderators can see the details."
-
-
 class CareerTree(app_commands.CommandTree[Any]):
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
     ) -> None:
-        if isinstance(error, app_commands.CheckFailure):
+        if is_expected(error):
             log.info(
-                "check failed for /%s: %s",
+                "refused /%s: %s",
                 interaction.command.qualified_name if interaction.command else "?",
                 type(error).__name__,
             )
@@ -156,13 +127,10 @@ class CareerBot(commands.Bot):
             **options,
         )
         self.settings = settings
-        self.cooldown = Cooldown(settings.cooldown.rate, settings.cooldown.per_seconds)
         self.heartbeat_interval = HEARTBEAT_SECONDS
         self._engine: Engine | None = None
-        self.answers: LRU[str, Prepared] = LRU(ANSWER_CACHE_SIZE)
-        """Prepared replies by raw question text, for the current engine only."""
-        self.entry_replies: LRU[str, EntryReply] = LRU(ANSWER_CACHE_SIZE)
-        """Rendered embed + view by entry id, for the current engine only."""
+        self.pipeline = Pipeline(self)
+        """Every reply (questions, quick facts, clicks) goes through it."""
         self._store: Store | None = None
         self.cluster: Cluster | None = None
         """The processes a reload reaches (every process on a PostgreSQL log); setup_hook."""
@@ -185,8 +153,7 @@ class CareerBot(commands.Bot):
     @engine.setter
     def engine(self, engine: Engine) -> None:
         # Nothing prepared by the previous engine may be served after the swap.
-        self.answers.clear()
-        self.entry_replies.clear()
+        self.pipeline.clear()
         self._engine = engine
 
     @property
@@ -198,7 +165,6 @@ class CareerBot(commands.Bot):
     # ------------------------------------------------------------------ lifecycle
     async def setup_hook(self) -> None:
         from bot.cluster import open_cluster
-        from bot.cogs.ask import AskButton, VoteButton
         from bot.store.factory import open_store
 
         if self.commands_only:
@@ -219,7 +185,7 @@ class CareerBot(commands.Bot):
             )
             raise
         log.info("knowledge loaded: %s", self.engine.kb.counts().summary())
-        self.add_dynamic_items(AskButton, VoteButton)
+        self.add_dynamic_items(*ui.DYNAMIC_ITEMS)
         for cog in COGS:
             await self.load_extension(cog)
         if self.settings.sync_on_start_guild is not None:
@@ -402,20 +368,6 @@ class CareerBot(commands.Bot):
         return await self.cluster.reload_everywhere()
 
     # ------------------------------------------------------------------ asking
-    def check_cooldown(self, user_id: int) -> float:
-        """0.0 if the user may ask now, else seconds to wait."""
-        return self.cooldown.hit(user_id, time.monotonic())
-
-    def enforce_cooldown(self, user_id: int) -> None:
-        """For commands: raise OnCooldown (the tree's on_error tells the member) if the user
-        must wait."""
-        wait = self.check_cooldown(user_id)
-        if wait:
-            raise OnCooldown(wait)
-
-    def should_notify_cooldown(self, user_id: int) -> bool:
-        return self.cooldown.should_notify(user_id, time.monotonic())
-
     def reply_mentions(self, asker: discord.abc.Snowflake) -> discord.AllowedMentions:
         """Replies ping their asker only when configured; never everyone or roles."""
         if self.settings.ping_asker:

@@ -54,8 +54,13 @@ class EngineConfig(_Section):
 
 
 class CooldownConfig(_Section):
-    rate: int = Field(default=5, ge=1, description="Questions a member may ask per window.")
+    """Two buckets per member: questions (the engine ranks them) and quick facts (/salary,
+    /skills… are cheap lookups people fire in a row), so browsing facts never blocks asking."""
+
+    rate: int = Field(default=8, ge=1, description="Questions a member may ask per window.")
     per_seconds: float = Field(default=30.0, gt=0)
+    facts_rate: int = Field(default=20, ge=1, description="Quick facts per member per window.")
+    facts_per_seconds: float = Field(default=30.0, gt=0)
 
 
 class MessageContentConfig(_Section):

@@ -1,42 +1,79 @@
 """Quick facts: /salary (with a chart), /path, /skills, /certs, /outlook, /education,
-/career, /compare, /sources and /help."""
+/career, /compare, /sources and /help.
+
+Each command resolves its options (a bad value is one ephemeral line), then hands a fact
+builder to the reply pipeline, which sends a fact without data for the career privately and
+without votes. A topic's career autocomplete offers only careers with data for that topic.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
-import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs._ask_logic import HELP_TEXT, choice_text
-from bot.cogs.ask import build_reply, log_answer
+from bot import wording
+from bot.cogs._ask_logic import same_career
 from bot.engine import facts
 from bot.engine.answer import Answer
+from bot.errors import BadInput
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.model import Level
-from bot.render import clip
+from bot.knowledge.model import Level, Topic
 from bot.render.chart import salary_chart
+from bot.sources import InteractionSource
 
 if TYPE_CHECKING:
     from bot.app import CareerBot
+    from bot.engine import Engine
 
 log = logging.getLogger("bot.facts")
 
 Interaction = discord.Interaction[Any]
 LevelName = Literal["entry", "mid", "senior", "manager"]
-CHART_FILE = "salary.png"
+CHART_FILE: Final = "salary.png"
+
+TOPICS: Final[dict[str, tuple[Topic, str]]] = {
+    "salary": (Topic.SALARY, "pay figures"),
+    "path": (Topic.ADVANCEMENT, "career path"),
+    "skills": (Topic.SKILLS, "skills"),
+    "certs": (Topic.CERTIFICATIONS, "certifications"),
+    "outlook": (Topic.OUTLOOK, "job outlook"),
+    "education": (Topic.EDUCATION, "education requirements"),
+}
+"""Quick-fact command -> (the topic whose data it shows, how a decline names it)."""
 
 
-class UnknownCareer(app_commands.AppCommandError):
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
+def careers_with(engine: Engine, topic: Topic | None) -> list[str]:
+    """Slugs of the careers that have data for ``topic`` (every career for None)."""
+    kb = engine.kb
+    if topic is None:
+        return list(kb.careers)
+    return [slug for slug in kb.careers if facts.has_data(kb, slug, topic)]
+
+
+def career_choices(
+    engine: Engine, current: str, topic: Topic | None, limit: int = 25
+) -> list[tuple[str, str]]:
+    """(slug, name) autocomplete choices, only careers with data for ``topic``."""
+    allowed = set(careers_with(engine, topic))
+    pool = engine.complete_career(current, len(engine.kb.careers) or limit)
+    return [(slug, name) for slug, name in pool if slug in allowed][:limit]
+
+
+def parse_level(kb: KnowledgeBase, text: str | None) -> Level | None:
+    """A level from its name or one of its synonyms; BadInput for anything else."""
+    if text is None or not text.strip():
+        return None
+    wanted = " ".join(text.casefold().replace("-", " ").split())
+    for level in Level:
+        if wanted == level.value or wanted in (w.casefold() for w in kb.synonyms.levels[level]):
+            return level
+    raise BadInput(wording.unknown_level(text, [lv.value for lv in Level]))
 
 
 class Facts(commands.Cog):
@@ -44,53 +81,49 @@ class Facts(commands.Cog):
         self.bot = bot
 
     # ------------------------------------------------------------------ helpers
-    def _career(self, text: str | None) -> str | None:
-        return self.bot.engine.resolve_career(text)
+    def _names(self) -> list[str]:
+        return [c.career.name for c in self.bot.engine.kb.careers.values()]
 
-    async def _unknown(self, interaction: Interaction, text: str | None) -> None:
-        names = ", ".join(c.career.name for c in self.bot.engine.kb.careers.values())
-        await interaction.response.send_message(
-            clip(
-                f"I don't know a career called “{clip(text or '', 80)}”. "
-                f"I know: {names}. Pick one from the suggestions.",
-                2000,
-            ),
-            ephemeral=True,
-        )
+    def _career(self, text: str | None) -> str:
+        slug = self.bot.engine.resolve_career(text)
+        if slug is None or slug not in self.bot.engine.kb.careers:
+            raise BadInput(wording.unknown_career(text, self._names()))
+        return slug
 
-    async def _send(
-        self, interaction: Interaction, answer: Answer, started: float, via: str
-    ) -> None:
-        await log_answer(self.bot, answer, interaction.user.id, interaction, via, started, "")
-        embed, view = build_reply(answer)
-        await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING)
+    def _lead(self, command: str, slug: str) -> str:
+        topic, what = TOPICS[command]
+        kb = self.bot.engine.kb
+        others = [kb.careers[s].career.name for s in careers_with(self.bot.engine, topic)]
+        return wording.no_topic_data(what, kb.careers[slug].career.name, others)
 
     async def _topic(
         self,
         interaction: Interaction,
         career: str | None,
+        command: str,
         fn: Callable[[KnowledgeBase, str], Answer],
-        via: str,
     ) -> None:
-        self.bot.enforce_cooldown(interaction.user.id)
         slug = self._career(career)
-        if slug is None:
-            await self._unknown(interaction, career)
-            return
-        started = time.perf_counter()
-        await self._send(interaction, fn(self.bot.engine.kb, slug), started, via)
+        kb = self.bot.engine.kb
+        has = facts.has_data(kb, slug, TOPICS[command][0])
+        await self.bot.pipeline.quick_fact(
+            InteractionSource(interaction, command),
+            lambda: fn(kb, slug),
+            has_data=has,
+            lead=None if has else self._lead(command, slug),
+        )
 
     async def career_complete(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        command = interaction.command.name if interaction.command else ""
+        topic = TOPICS[command][0] if command in TOPICS else None
         try:
-            careers = self.bot.engine.complete_career(current, 25)
+            careers = career_choices(self.bot.engine, current, topic)
         except Exception:
             log.exception("career autocomplete failed")
             return []
-        return [
-            app_commands.Choice(name=choice_text(name), value=slug) for slug, name in careers[:25]
-        ]
+        return [app_commands.Choice(name=wording.choice_text(n), value=s) for s, n in careers]
 
     # ------------------------------------------------------------------ commands
     @app_commands.command(name="salary", description="Pay ranges by level, with a chart")
@@ -101,83 +134,84 @@ class Facts(commands.Cog):
         level: LevelName | None = None,
         career: str | None = None,
     ) -> None:
-        self.bot.enforce_cooldown(interaction.user.id)
-        slug = self._career(career)
-        if slug is None:
-            await self._unknown(interaction, career)
-            return
-        started = time.perf_counter()
-        await interaction.response.defer(thinking=True)
         kb = self.bot.engine.kb
-        answer = facts.salary(kb, slug, Level(level) if level else None)
-        name = kb.careers[slug].career.name if slug in kb.careers else slug
-        png = await asyncio.to_thread(
-            salary_chart, facts.salary_chart_data(kb, slug), f"{name}: pay by level"
-        )
-        await log_answer(self.bot, answer, interaction.user.id, interaction, "salary", started, "")
-        embed, view = build_reply(answer)
-        if png is None:
-            await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING)
-            return
-        embed.set_image(url=f"attachment://{CHART_FILE}")
-        await interaction.followup.send(
-            embed=embed,
-            file=discord.File(io.BytesIO(png), filename=CHART_FILE),
-            view=view or discord.utils.MISSING,
+        chosen = parse_level(kb, level)
+        slug = self._career(career)
+        has = facts.has_data(kb, slug, Topic.SALARY, chosen)
+        name = kb.careers[slug].career.name
+
+        async def chart(answer: Answer) -> tuple[bytes, str] | None:
+            png = await asyncio.to_thread(
+                salary_chart, facts.salary_chart_data(kb, slug), f"{name}: pay by level"
+            )
+            return (png, CHART_FILE) if png else None
+
+        await self.bot.pipeline.quick_fact(
+            InteractionSource(interaction, "salary"),
+            lambda: facts.salary(kb, slug, chosen),
+            has_data=has,
+            lead=None if has else self._lead("salary", slug),
+            chart=chart if has else None,
         )
 
     @app_commands.command(name="path", description="How people advance in this career")
     @app_commands.describe(career="Career (default: customer service)")
     async def path(self, interaction: Interaction, career: str | None = None) -> None:
-        await self._topic(interaction, career, facts.path, "path")
+        await self._topic(interaction, career, "path", facts.path)
 
     @app_commands.command(name="skills", description="Skills this career needs")
     @app_commands.describe(career="Career (default: customer service)")
     async def skills(self, interaction: Interaction, career: str | None = None) -> None:
-        await self._topic(interaction, career, facts.skills, "skills")
+        await self._topic(interaction, career, "skills", facts.skills)
 
     @app_commands.command(name="certs", description="Certifications for this career")
     @app_commands.describe(career="Career (default: customer service)")
     async def certs(self, interaction: Interaction, career: str | None = None) -> None:
-        await self._topic(interaction, career, facts.certifications, "certs")
+        await self._topic(interaction, career, "certs", facts.certifications)
 
     @app_commands.command(name="outlook", description="Job outlook: growth, openings, automation")
     @app_commands.describe(career="Career (default: customer service)")
     async def outlook(self, interaction: Interaction, career: str | None = None) -> None:
-        await self._topic(interaction, career, facts.outlook, "outlook")
+        await self._topic(interaction, career, "outlook", facts.outlook)
 
     @app_commands.command(name="education", description="Education and training needed")
     @app_commands.describe(career="Career (default: customer service)")
     async def education(self, interaction: Interaction, career: str | None = None) -> None:
-        await self._topic(interaction, career, facts.education, "education")
+        await self._topic(interaction, career, "education", facts.education)
 
     @app_commands.command(name="career", description="A career's profile")
     @app_commands.describe(name="Career name")
     async def career(self, interaction: Interaction, name: str) -> None:
-        await self._topic(interaction, name, facts.profile, "career")
+        slug = self._career(name)
+        kb = self.bot.engine.kb
+        await self.bot.pipeline.quick_fact(
+            InteractionSource(interaction, "career"), lambda: facts.profile(kb, slug)
+        )
 
     @app_commands.command(name="compare", description="Compare two careers side by side")
     @app_commands.describe(a="First career", b="Second career")
     async def compare(self, interaction: Interaction, a: str, b: str) -> None:
-        self.bot.enforce_cooldown(interaction.user.id)
         slug_a, slug_b = self._career(a), self._career(b)
-        if slug_a is None or slug_b is None:
-            await self._unknown(interaction, a if slug_a is None else b)
-            return
-        started = time.perf_counter()
-        answer = facts.compare(self.bot.engine.kb, slug_a, slug_b)
-        await self._send(interaction, answer, started, "compare")
+        kb = self.bot.engine.kb
+        if same_career(slug_a, slug_b):
+            raise BadInput(wording.same_career(kb.careers[slug_a].career.name))
+        await self.bot.pipeline.quick_fact(
+            InteractionSource(interaction, "compare"), lambda: facts.compare(kb, slug_a, slug_b)
+        )
 
     @app_commands.command(name="sources", description="The documents every answer comes from")
     async def sources(self, interaction: Interaction) -> None:
-        embed, _ = build_reply(facts.sources(self.bot.engine.kb))
-        await interaction.response.send_message(embed=embed)
+        kb = self.bot.engine.kb
+        await self.bot.pipeline.quick_fact(
+            InteractionSource(interaction, "sources"), lambda: facts.sources(kb), votes=False
+        )
 
     @app_commands.command(name="help", description="What careerbot can answer and how to ask")
     async def help(self, interaction: Interaction) -> None:
-        names = ", ".join(c.career.name for c in self.bot.engine.kb.careers.values())
-        embed = discord.Embed(title="careerbot help", description=HELP_TEXT, color=0x2E86C1)
-        embed.set_footer(text=clip(f"Careers: {names}", 2048))
+        embed = discord.Embed(
+            title=wording.HELP_TITLE, description=wording.HELP_TEXT, color=0x2E86C1
+        )
+        embed.set_footer(text=wording.help_footer(self._names()))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     for _cmd in (salary, path, skills, certs, outlook, education):

@@ -1,4 +1,10 @@
-"""/kb: moderators reload and check the knowledge, read stats and gaps, inspect entries."""
+"""/kb: moderators reload and check the knowledge, read stats and gaps, inspect entries.
+
+/kb is registered with Manage Server as its default permission, so Discord shows it only to
+members with Manage Server until a server admin adds an override for a moderator role
+(Server Settings → Integrations → careerbot → /kb). The commands check again themselves
+(``moderator_check``): Manage Server or one of ``moderator_role_ids``.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import wording
+from bot.checks import member_is_moderator, moderator_check, owner_check
 from bot.cluster import describe
-from bot.cogs._ask_logic import choice_text, describe_counts, fit_lines, is_moderator
+from bot.cogs._ask_logic import describe_counts, fit_lines
 from bot.render import clip, to_embed
 
 if TYPE_CHECKING:
@@ -26,36 +34,6 @@ def problems_text(lead: str, problems: list[str]) -> str:
     """``lead`` + "N problem(s):" + as many path:line problems as fit one message."""
     head = f"{lead}{len(problems)} problem(s):\n"
     return head + "```\n" + fit_lines(problems, MESSAGE_ROOM - len(head)) + "\n```"
-
-
-def _bot(interaction: Interaction) -> CareerBot:
-    return cast("CareerBot", interaction.client)
-
-
-def member_is_moderator(interaction: Interaction) -> bool:
-    user = interaction.user
-    if not isinstance(user, discord.Member):
-        return False
-    manage = user.guild_permissions.manage_guild or interaction.permissions.manage_guild
-    return is_moderator(
-        manage, (r.id for r in user.roles), _bot(interaction).settings.moderator_role_ids
-    )
-
-
-async def moderator_check(interaction: Interaction) -> bool:
-    from bot.app import NotModerator
-
-    if not member_is_moderator(interaction):
-        raise NotModerator
-    return True
-
-
-async def owner_check(interaction: Interaction) -> bool:
-    from bot.app import NotOwner
-
-    if not await _bot(interaction).is_bot_owner(interaction.user):
-        raise NotOwner
-    return True
 
 
 class Moderation(commands.Cog):
@@ -124,7 +102,7 @@ class Moderation(commands.Cog):
     async def gaps(self, interaction: Interaction) -> None:
         gaps = await self.bot.store.gaps(limit=25)
         if not gaps:
-            await interaction.response.send_message("No unanswered questions yet.", ephemeral=True)
+            await interaction.response.send_message(wording.NO_GAPS, ephemeral=True)
             return
         lines = ["**Unanswered questions** (count · example)"]
         lines += [f"{g.count}× {clip(g.example, 150)}" for g in gaps]
@@ -137,9 +115,7 @@ class Moderation(commands.Cog):
         engine = self.bot.engine
         answer = engine.answer_entry(id)
         if answer is None:
-            await interaction.response.send_message(
-                f"No entry `{clip(id, 100)}` — pick one from the suggestions.", ephemeral=True
-            )
+            await interaction.response.send_message(wording.no_entry(id), ephemeral=True)
             return
         embed = to_embed(answer)
         where = engine.kb.locations.get(id)
@@ -159,7 +135,7 @@ class Moderation(commands.Cog):
             return []
         needle = current.strip().lower()
         ids = [i for i in self.bot.engine.kb.entries if needle in i][:25]
-        return [app_commands.Choice(name=choice_text(i), value=i) for i in ids]
+        return [app_commands.Choice(name=wording.choice_text(i), value=i) for i in ids]
 
     @kb.command(
         name="sync", description="Owner: publish the slash commands (globally or to a guild)"
@@ -170,16 +146,14 @@ class Moderation(commands.Cog):
     async def sync(self, interaction: Interaction, guild_id: str | None = None) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         if guild_id and not guild_id.isdigit():
-            await interaction.followup.send("guild_id must be a number.", ephemeral=True)
+            await interaction.followup.send(wording.GUILD_ID_NOT_A_NUMBER, ephemeral=True)
             return
         synced = await self.bot.sync_commands(int(guild_id) if guild_id else None)
         where = (
             f"server {guild_id}" if guild_id else "all servers (global; may take a while to appear)"
         )
         log.info("synced %d commands to %s", len(synced), where)
-        await interaction.followup.send(
-            f"Synced {len(synced)} commands to {where}.", ephemeral=True
-        )
+        await interaction.followup.send(wording.synced(len(synced), where), ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -1,4 +1,4 @@
-"""Pure decisions of the cogs: ids, mentions, cooldown, permissions, fitting text."""
+"""Pure decisions of the cogs: mentions, fitting text, reload counts, compare."""
 
 from __future__ import annotations
 
@@ -7,45 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.cogs._ask_logic import (
-    ASK_TEMPLATE,
-    VOTE_TEMPLATE,
-    Cooldown,
-    addressed,
-    ask_custom_id,
-    describe_counts,
-    fit_lines,
-    is_moderator,
-    parse_ask,
-    parse_vote,
-    strip_mention,
-    vote_custom_id,
-)
-from bot.knowledge.model import ID_PATTERN
-
-ids = st.from_regex(ID_PATTERN, fullmatch=True).filter(lambda s: len(s) <= 80)
-
-
-@given(ids)
-def test_custom_ids_round_trip_within_100_chars(entry_id: str) -> None:
-    ask = ask_custom_id(entry_id)
-    assert ask is not None and len(ask) <= 100
-    assert parse_ask(ask) == entry_id
-    assert re.fullmatch(ASK_TEMPLATE, ask)
-    for vote in ("up", "down"):
-        custom = vote_custom_id(vote, entry_id)
-        assert custom is not None and len(custom) <= 100
-        assert parse_vote(custom) == (vote, entry_id)
-        assert re.fullmatch(VOTE_TEMPLATE, custom)
-
-
-def test_unsafe_ids_are_refused() -> None:
-    assert ask_custom_id("x" * 90) is None  # too long for a custom_id
-    assert ask_custom_id("Bad:Id") is None
-    assert vote_custom_id("sideways", "a.b") is None
-    assert parse_ask("careerbot:vote:up:a") is None
-    assert parse_vote("careerbot:vote:up:") is None
-    assert parse_vote("careerbot:vote:up:a.b") == ("up", "a.b")
+from bot.cogs._ask_logic import addressed, describe_counts, fit_lines, same_career, strip_mention
 
 
 def test_mentions_are_stripped_only_for_this_bot() -> None:
@@ -55,33 +17,6 @@ def test_mentions_are_stripped_only_for_this_bot() -> None:
     assert strip_mention("no mention", 42) is None
     assert strip_mention("<@42>", 42) == ""
     assert strip_mention("<@42> ask <@7> too", 42) == "ask <@7> too"
-
-
-def test_cooldown_sliding_window() -> None:
-    cd = Cooldown(rate=2, per_seconds=10)
-    assert cd.hit(1, 0.0) == 0.0
-    assert cd.hit(1, 1.0) == 0.0
-    wait = cd.hit(1, 2.0)
-    assert wait == 8.0  # the first hit leaves the window at t=10
-    assert cd.hit(2, 2.0) == 0.0  # other users are not affected
-    assert cd.hit(1, 10.0) == 0.0
-    assert cd.hit(1, 10.5) > 0
-
-
-def test_cooldown_notifies_once_per_window() -> None:
-    cd = Cooldown(rate=1, per_seconds=10)
-    cd.hit(1, 0.0)
-    assert cd.hit(1, 1.0) > 0
-    assert cd.should_notify(1, 1.0) is True
-    assert cd.should_notify(1, 5.0) is False
-    assert cd.should_notify(1, 11.5) is True
-
-
-def test_moderator_check() -> None:
-    assert is_moderator(True, [], [])
-    assert not is_moderator(False, [5, 6], [])
-    assert is_moderator(False, [5, 6], [6])
-    assert not is_moderator(False, [5], [6, 7])
 
 
 @given(st.lists(st.text(max_size=300), max_size=60), st.integers(min_value=40, max_value=2000))
@@ -115,3 +50,9 @@ def test_which_messages_are_questions_for_the_bot() -> None:
     assert at("<@42> pay", dm=True) == ("pay", "mention")
     assert at("what is the pay?", channel=7) == ("what is the pay?", "passive")
     assert at("<@43> pay", channel=1) is None
+
+
+def test_comparing_a_career_with_itself_is_noticed() -> None:
+    assert same_career("teller", "teller")
+    assert not same_career("teller", "receptionist")
+    assert not same_career(None, None)

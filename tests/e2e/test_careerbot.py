@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.engine.answer import Outcome
 from bot.knowledge.loader import load_knowledge
+from bot.ui import parse_ask
 from tests.e2e.conftest import REPO, connected, fake_env, spawned
 from tests.e2e.fake_discord import (
     APP_ID,
@@ -195,7 +196,9 @@ async def test_did_you_mean_button_answers_the_picked_question(
     msg = await final(fake, inter)
     asks = [c for c in custom_ids(msg) if c.startswith("careerbot:ask:")]
     assert asks, custom_ids(msg)
-    picked = asks[0].removeprefix("careerbot:ask:")
+    parsed = parse_ask(asks[0])
+    assert parsed is not None
+    picked = parsed[0]
     assert msg.message is not None
     click = await fake.click(int(msg.message["id"]), asks[0])
     answer = await final(fake, click)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.paths import KNOWLEDGE, ROOT
 
 SCRIPT = """
 import asyncio, gc, sys, warnings
@@ -37,7 +36,7 @@ asyncio.run(main())
 
 
 def test_start_and_reloads_freeze_the_engine_without_keeping_old_ones() -> None:
-    knowledge = ROOT / "knowledge"
+    knowledge = KNOWLEDGE
     if not (knowledge / "sources.yaml").exists():
         pytest.skip("no shipped knowledge in this checkout")
     out = subprocess.run(

@@ -1,4 +1,5 @@
-"""The answer cache: repeated questions skip the engine, a new engine never serves old replies."""
+"""The reply pipeline's caches: repeated questions skip the engine, a new engine never serves
+old replies, public replies of one entry are shared."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import CareerBot, build_engine, create_bot
-from bot.cogs._ask_logic import LRU
-from bot.cogs.ask import prepare, shared_reply
 from bot.config import Settings
+from bot.cooldown import LRU
 from bot.engine.answer import Answer, Outcome
+from tests.paths import KNOWLEDGE
 
-KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 PAY_QUESTION = "How much do customer service representatives make a year?"
 
 
@@ -69,39 +69,41 @@ class CountingAsks:
 async def test_a_repeated_question_is_answered_once(knowledge_copy: Path) -> None:
     bot = bot_for(knowledge_copy)
     asks = CountingAsks(bot)
-    first = prepare(bot, PAY_QUESTION)
-    again = prepare(bot, PAY_QUESTION)
+    first = bot.pipeline.prepare(PAY_QUESTION)
+    again = bot.pipeline.prepare(PAY_QUESTION)
     assert asks.calls == 1 and again is first
-    assert first.answer.outcome is Outcome.ANSWER and first.reply is not None
+    assert first.answer.outcome is Outcome.ANSWER
     assert first.normalised == bot.engine.normalise(PAY_QUESTION)
     # A different text is a different key, even if it means the same.
-    prepare(bot, PAY_QUESTION.lower())
+    bot.pipeline.prepare(PAY_QUESTION.lower())
     assert asks.calls == 2
 
 
-async def test_a_declined_question_has_no_embed_but_keeps_its_normalised_form(
+async def test_a_declined_question_is_private_without_buttons_and_keeps_its_normalised_form(
     knowledge_copy: Path,
 ) -> None:
     bot = bot_for(knowledge_copy)
     question = "How much do nurses make?"
-    p = prepare(bot, question)
-    assert p.answer.outcome is Outcome.DECLINE and p.reply is None
+    p = bot.pipeline.prepare(question)
+    assert p.answer.outcome is Outcome.DECLINE
     assert p.normalised == bot.engine.normalise(question) != ""
+    reply = bot.pipeline.reply_for(p.answer)
+    assert not reply.public and reply.view is None
+    assert "nurses" in (reply.embed.description or "")  # the engine's own reason
 
 
 async def test_reload_never_serves_the_previous_engines_answer(knowledge_copy: Path) -> None:
     bot = bot_for(knowledge_copy)
-    before = prepare(bot, PAY_QUESTION)
+    before = bot.pipeline.prepare(PAY_QUESTION)
     assert before.answer.entry_id == "csr-salary-median"
     pay = knowledge_copy / "careers" / "customer-service-representative" / "qa" / "pay.yaml"
     text = pay.read_text()
     assert "The 2024 median pay for customer service" in text
     pay.write_text(text.replace("The 2024 median pay for", "Changed: the 2024 median pay for", 1))
     assert (await bot.reload_knowledge()).ok
-    after = prepare(bot, PAY_QUESTION)
+    after = bot.pipeline.prepare(PAY_QUESTION)
     assert after.answer.body.startswith("Changed:")
-    assert after.reply is not None
-    assert (after.reply[0].description or "").startswith("Changed:")
+    assert (bot.pipeline.reply_for(after.answer).embed.description or "").startswith("Changed:")
 
 
 async def test_replies_of_one_entry_are_shared_until_the_answer_changes(
@@ -110,11 +112,11 @@ async def test_replies_of_one_entry_are_shared_until_the_answer_changes(
     bot = bot_for(knowledge_copy)
     a = bot.engine.answer_entry("csr-salary-median")
     assert a is not None
-    one = shared_reply(bot, a)
-    two = shared_reply(bot, dataclasses.replace(a, confidence=0.5))  # not shown: same reply
-    assert two[0] is one[0] and two[1] is one[1]
-    changed = shared_reply(bot, dataclasses.replace(a, body="Another body"))
-    assert changed[0] is not one[0] and changed[0].description == "Another body"
+    one = bot.pipeline.reply_for(a)
+    two = bot.pipeline.reply_for(dataclasses.replace(a, confidence=0.5))  # not shown: same reply
+    assert two.embed is one.embed and two.view is one.view
+    changed = bot.pipeline.reply_for(dataclasses.replace(a, body="Another body"))
+    assert changed.embed is not one.embed and changed.embed.description == "Another body"
     # Unsure answers (suggestions depend on the question) are never shared by entry.
     unsure = dataclasses.replace(a, outcome=Outcome.UNSURE)
-    assert shared_reply(bot, unsure)[0] is not shared_reply(bot, unsure)[0]
+    assert bot.pipeline.reply_for(unsure).embed is not bot.pipeline.reply_for(unsure).embed

@@ -13,21 +13,10 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.app import (
-    COGS,
-    CareerBot,
-    NotModerator,
-    NotOwner,
-    OnCooldown,
-    ShardedCareerBot,
-    create_bot,
-    error_message,
-    write_heartbeat,
-)
+from bot.app import COGS, CareerBot, ShardedCareerBot, create_bot, write_heartbeat
 from bot.config import MessageContentConfig, Settings
-
-ROOT = Path(__file__).resolve().parents[2]
-KNOWLEDGE = ROOT / "knowledge"
+from bot.errors import NotModerator, NotOwner, OnCooldown, error_message
+from tests.paths import KNOWLEDGE, ROOT
 
 
 def test_importing_the_app_builds_nothing_and_needs_no_token() -> None:
@@ -260,10 +249,9 @@ async def test_heartbeat_written_only_while_connected(tmp_path: Path) -> None:
 async def test_setup_hook_then_close_keeps_every_question(
     tmp_path: Path, knowledge_copy: Path
 ) -> None:
-    """setup_hook opens the store and builds the engine; log_answer commits before returning."""
-    from types import SimpleNamespace
-
-    from bot.cogs.ask import log_answer
+    """setup_hook opens the store and builds the engine; the pipeline's log commits before
+    returning."""
+    from bot.sources import Source
     from bot.store.sqlite import SqliteStore
 
     db = tmp_path / "data" / "bot.sqlite3"
@@ -271,14 +259,15 @@ async def test_setup_hook_then_close_keeps_every_question(
         knowledge_path=knowledge_copy, database_path=db, heartbeat_path=tmp_path / "hb"
     )
     bot = create_bot(settings)
-    where = SimpleNamespace(guild=SimpleNamespace(id=5), channel=SimpleNamespace(id=6))
+    where = Source()
+    where.user_id, where.guild_id, where.channel_id, where.via = 1234, 5, 6, "slash"
     async with bot:
         await bot.setup_hook()
         assert bot.engine.kb.entries
         assert {c.name for c in bot.tree.get_commands()} >= {"ask", "kb", "Ask careerbot"}
         for question in ("How much do CSRs earn?", "How do I become an astronaut?"):
             answer = bot.engine.ask(question)
-            await log_answer(bot, answer, 1234, where, "slash", 0.0, question)  # type: ignore[arg-type]
+            await bot.pipeline.log(where, answer, 0.0, question)
     assert bot.is_closed()
     store = await SqliteStore.open(db)
     try:
