@@ -20,6 +20,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot import wording
 from bot.engine import facts
 from bot.engine.answer import Answer, Outcome, Suggestion
 from bot.knowledge.base import KnowledgeBase
@@ -138,7 +139,8 @@ class TerminalSession:
     def _career(self, text: str) -> str | Reply:
         slug = self.engine.resolve_career(text or None)
         if slug is None:
-            return Reply(message=f"I don't know the career {text!r}. Try /career with its name.")
+            names = [ck.career.name for ck in self.engine.kb.careers.values()]
+            return Reply(message=wording.unknown_career(text, names))
         return slug
 
     def _command(self, name: str, rest: str) -> Reply:

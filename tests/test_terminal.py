@@ -90,6 +90,8 @@ def test_quick_commands_pick_level_and_career(engine: Engine) -> None:
     assert teller.name.lower() in to_text(profile).lower()
     unknown = session.handle("/career zzqx plumbing astronaut")
     assert unknown is not None and unknown.message is not None and "don't know" in unknown.message
+    for ck in engine.kb.careers.values():  # issue 10: the member learns which careers exist
+        assert ck.career.name in unknown.message, unknown.message
 
 
 @pytest.mark.parametrize(
