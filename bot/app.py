@@ -76,6 +76,14 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def build_serving_engine(settings: Settings) -> Engine:
+    """``build_engine`` plus what the first keystroke would otherwise build on the event loop
+    (the autocomplete index): runs in a thread, before the engine serves."""
+    engine = build_engine(settings)
+    engine.complete("", 1)
+    return engine
+
+
 def problems_of(exc: BaseException) -> list[str]:
     if isinstance(exc, KnowledgeError):
         return [str(p) for p in exc.problems] or [str(exc)]
@@ -174,7 +182,7 @@ class CareerBot(commands.Bot):
         self._store = await open_store(self.settings)
         self.cluster = await open_cluster(self.settings, self.reload_knowledge)
         try:
-            self.engine = await asyncio.to_thread(build_engine, self.settings)
+            self.engine = await asyncio.to_thread(build_serving_engine, self.settings)
         except ConfigError:
             raise  # a setting the knowledge contradicts: `run` prints it on one line
         except Exception as exc:
@@ -276,7 +284,7 @@ class CareerBot(commands.Bot):
         async with self._reload_lock:
             before = counts_of(self.engine.kb)
             try:
-                new = await asyncio.to_thread(build_engine, self.settings)
+                new = await asyncio.to_thread(build_serving_engine, self.settings)
             except Exception as exc:
                 problems = problems_of(exc)
                 log.warning("knowledge reload refused: %d problem(s)", len(problems))

@@ -17,12 +17,11 @@ detectors and the answer-text evidence, take one confidence in [0, 1].
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
-import itertools
+import functools
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from rapidfuzz import fuzz, process
 from bot.engine import facts
 from bot.engine.answer import Answer, AnswerField, Outcome, Suggestion
 from bot.engine.answerindex import AnswerIndex, name_words
+from bot.engine.complete import Completer
 from bot.engine.embed import Embedder, load_embedder
 from bot.engine.facts import fact_field, fact_id, source_refs
 from bot.engine.features import QueryText
@@ -172,9 +172,6 @@ class Engine(LegacyRanking):
         self._careers: dict[str, int] = {}
         self._topics: dict[str, int] = {}
         self._multi_career_targets: dict[int, bool] = {}  # filled as questions need it
-        # Autocomplete's word list, built on first use (not at start-up).
-        self._word_counts: Counter[str] | None = None
-        self._known_words: list[str] = []
         self.norm = Normalizer(kb.synonyms, self._vocabulary())
         self.detector = Detector(kb, self.norm)
         self.targets: list[Target] = []
@@ -357,48 +354,19 @@ class Engine(LegacyRanking):
         # Built whole by facts (a same-career comparison is its decline, kept as one).
         return facts.answer_for_fact_id(self.kb, entry_id)
 
-    def complete(self, text: str, limit: int = 25) -> list[Suggestion]:
-        limit = max(0, min(limit, 25))
-        if not text.strip():
-            out = [
-                Suggestion(t.id, t.question[:100])
-                for t in self.targets
-                if t.career == self.settings.default_career and not t.is_fact
-            ]
-            return out[:limit]
-        try:
-            _, ranked = self.rank(self._finish_last_word(text))
-        except Exception:
-            return []
-        return [
-            Suggestion(self.targets[r.target].id, self.targets[r.target].question[:100], r.score)
-            for r in ranked[:limit]
-        ]
+    @functools.cached_property
+    def _completer(self) -> Completer:
+        return Completer(
+            self.kb,
+            self.targets,
+            self.settings.default_career,
+            careers_named=lambda text: self.detector.careers(self.norm.words(text)),
+            rank=lambda text: [(r.target, r.score) for r in self.rank(text)[1]],
+        )
 
-    def _finish_last_word(self, text: str) -> str:
-        """Autocomplete sees text while it is typed: "csr sal" means "csr salary". An
-        unfinished last word (not a known word) becomes the most common known word it begins."""
-        head, _, last = text.rstrip().rpartition(" ")
-        last = last.casefold()
-        if text[-1:].isspace() or len(last) < 2:
-            return text
-        if self._word_counts is None:
-            counts: Counter[str] = Counter()
-            for entry in self.kb.entries.values():
-                for phrase in (entry.question, *entry.phrasings):
-                    counts.update(w for w in _WORD.findall(phrase.casefold()) if len(w) > 2)
-            self._word_counts = counts
-            self._known_words = sorted(counts)
-        if last in self._word_counts:
-            return text
-        start = bisect.bisect_left(self._known_words, last)
-        best: str | None = None
-        for word in itertools.islice(self._known_words, start, None):
-            if not word.startswith(last):
-                break
-            if best is None or self._word_counts[word] > self._word_counts[best]:
-                best = word
-        return f"{head} {best}" if best else text
+    def complete(self, text: str, limit: int = 25) -> list[Suggestion]:
+        """Questions for what a member is typing (bot/engine/complete.py)."""
+        return self._completer.complete(text, limit)
 
     def complete_career(
         self, text: str, limit: int = 25, topic: Topic | None = None
