@@ -46,7 +46,6 @@ ANSWER_CACHE_SIZE: Final = 1024
 CACHED_QUESTION_MAX: Final = 300
 """Longer questions (mentions, DMs) are answered but not kept in the answer cache."""
 EMBEDS_PER_MESSAGE: Final = 10
-SMALLTALK: Final = "smalltalk"
 QUESTIONS: Final = "questions"
 Chart = Callable[[Answer], Awaitable[tuple[bytes, str] | None]]
 """Draws an image for an answer: (PNG bytes, file name), or None."""
@@ -73,10 +72,6 @@ class Prepared:
     normalised: str
 
 
-def is_smalltalk(answer: Answer) -> bool:
-    return str(answer.outcome) == SMALLTALK
-
-
 def is_public(answer: Answer) -> bool:
     """Answers and did-you-means are shown where asked; the rest only to the asker."""
     return answer.outcome in (Outcome.ANSWER, Outcome.UNSURE)
@@ -86,6 +81,14 @@ def more_embeds(answer: Answer) -> list[dict[str, Any]]:
     """The details beyond the short answer (bot.render.more_embeds when presentation has it)."""
     details: Callable[[Answer], list[dict[str, Any]]] | None = getattr(render, "more_embeds", None)
     return details(answer) if details is not None else []
+
+
+def _embed(answer: Answer) -> dict[str, Any]:
+    """render.to_embed, also for an outcome presentation has no colour for yet (small talk)."""
+    try:
+        return render.to_embed(answer)
+    except KeyError:
+        return render.to_embed(dataclasses.replace(answer, outcome=Outcome.ANSWER))
 
 
 def fit_embeds(embeds: Sequence[dict[str, Any]]) -> list[discord.Embed]:
@@ -129,6 +132,11 @@ class Pipeline:
         """Prepared answers by raw question text, for the current engine only."""
         self.entry_replies: LRU[str, tuple[tuple[object, ...], Reply]] = LRU(ANSWER_CACHE_SIZE)
         """Rendered public replies by entry id, for the current engine only."""
+        self.unsure_asked: LRU[tuple[int, tuple[str, ...]], tuple[str, str]] = LRU(
+            ANSWER_CACHE_SIZE
+        )
+        """(asker, suggested ids) -> (question, normalised) of recent did-you-means, so a pick
+        is stored with the question it answers (the gaps report shows what members picked)."""
 
     def clear(self) -> None:
         """Nothing prepared by the previous engine may be served after a swap."""
@@ -181,7 +189,7 @@ class Pipeline:
         more = answer.outcome is Outcome.ANSWER and bool(more_embeds(answer))
         if answer.outcome in (Outcome.ANSWER, Outcome.UNSURE):
             view = ui.build_view(answer, owner=owner, more=more, votes=votes)
-        embed = discord.Embed.from_dict(render.to_embed(answer))
+        embed = discord.Embed.from_dict(_embed(answer))
         reply = Reply(answer, embed, view, public, owner=owner, more=more, votes=votes)
         if shareable and answer.entry_id:
             self.entry_replies.put(answer.entry_id, (shown, reply))
@@ -243,6 +251,9 @@ class Pipeline:
         if source.passive and p.answer.outcome is not Outcome.ANSWER:
             return  # overheard chat the bot cannot answer: stay quiet, keep gaps clean
         await self.log(source, p.answer, started, question, p.normalised)
+        if p.answer.outcome is Outcome.UNSURE:
+            shown = tuple(sorted(s.entry_id for s in p.answer.suggestions[: ui.SUGGESTIONS_SHOWN]))
+            self.unsure_asked.put((source.user_id, shown), (question, p.normalised))
         await source.send(self.reply_for(p.answer, owner=source.user_id))
 
     async def respond_entry(self, source: Source, entry_id: str) -> None:
@@ -298,7 +309,31 @@ class Pipeline:
     async def pick(self, interaction: Interaction, entry_id: str, owner: int | None) -> None:
         """A did-you-mean pick: the asker's turns the message into the answer."""
         mine = owner is not None and owner == interaction.user.id
+        await self._record_pick(interaction, entry_id, owner)
         await self.respond_entry(ButtonSource(interaction, "button", edit=mine), entry_id)
+
+    async def _record_pick(
+        self, interaction: Interaction, entry_id: str, owner: int | None
+    ) -> None:
+        """Store which suggestion was picked for which question (when the bot still knows
+        the question: picks on did-you-means from before a restart are only answered)."""
+        message = interaction.message
+        if message is None or owner is None:
+            return
+        ids = [
+            parsed[0]
+            for row in message.components
+            for child in getattr(row, "children", ())
+            if (parsed := ui.parse_ask(getattr(child, "custom_id", None) or ""))
+        ]
+        asked = self.unsure_asked.get((owner, tuple(sorted(ids))))
+        if asked is None:
+            return
+        store = self.host.store
+        try:
+            await store.record_pick(store.hash_user(interaction.user.id), *asked, entry_id)
+        except Exception:
+            log.exception("could not store a pick")
 
     async def related(self, interaction: Interaction, entry_id: str) -> None:
         await self.respond_entry(ButtonSource(interaction, "related", edit=False), entry_id)

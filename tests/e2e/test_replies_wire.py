@@ -144,9 +144,12 @@ async def test_ask_careerbot_on_an_off_topic_message_answers_only_the_menu_user(
 
 # ------------------------------------------------------------------------------- item 5
 async def test_the_askers_pick_turns_the_did_you_mean_into_the_answer(
-    fake: FakeDiscord, bot: Any, engine: Engine
+    fake: FakeDiscord, bot: Any, engine: Engine, settings: Settings
 ) -> None:
-    inter = await fake.slash("ask", {"question": unsure_question(engine)})
+    import sqlite3
+
+    question = unsure_question(engine)
+    inter = await fake.slash("ask", {"question": question})
     msg = await final(fake, inter)
     picks = [c for c in custom_ids(msg) if parse_ask(c)]
     assert len(picks) >= 2 and msg.message is not None
@@ -164,6 +167,9 @@ async def test_the_askers_pick_turns_the_did_you_mean_into_the_answer(
     assert not [c for c in left if parse_ask(c)], "did-you-mean buttons still clickable"
     assert votes_in(cb)
     assert [r for r in fake.requests[mark:] if r.kind == KIND_CHANNEL_MESSAGE] == []
+    with sqlite3.connect(settings.database_path) as db:  # the gaps report learns the pick
+        picks = db.execute("SELECT question, entry_id FROM picks").fetchall()
+    assert picks == [(question, parsed[0])]
 
 
 async def test_someone_elses_pick_is_answered_privately(
@@ -319,3 +325,55 @@ async def test_kb_is_manage_server_by_default_and_the_refusal_says_how_to_allow_
     text = visible_text(cb)
     assert ephemeral(cb) and "Integrations" in text and "/kb" in text, text
     assert embeds_of(cb) == []
+
+
+# ------------------------------------------------------------------------------- small talk
+async def test_small_talk_is_a_short_private_reply_without_votes_logged_as_smalltalk(
+    fake: FakeDiscord, bot: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine may answer a greeting with small talk: sent as it is, never with votes."""
+    import sqlite3
+
+    from bot.engine.answer import Answer
+
+    real_ask = bot.engine.ask
+    hello = Answer(Outcome.SMALLTALK, "Hi!", "Hi! Ask me about pay, skills or careers.")
+    monkeypatch.setattr(bot.engine, "ask", lambda q: hello if q == "hello there" else real_ask(q))
+    msg = await final(fake, await fake.slash("ask", {"question": "hello there"}))
+    assert ephemeral(msg) and "Ask me about pay" in visible_text(msg)
+    assert custom_ids(msg) == []
+    mark = fake.mark()
+    await fake.message(f"<@{bot.user.id}> hello there", mention_bot=True)
+    reply = await fake.channel_message(CHANNEL_ID, start=mark, within=10)
+    assert "Ask me about pay" in visible_text(reply) and custom_ids(reply) == []
+    with sqlite3.connect(settings.database_path) as db:
+        outcomes = [o for (o,) in db.execute("SELECT outcome FROM questions")]
+    assert outcomes == ["smalltalk", "smalltalk"]
+
+
+# ------------------------------------------------------------------------------- "More"
+async def test_more_shows_the_details_privately(
+    fake: FakeDiscord, bot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When presentation has details beyond the short answer, a "More" button shows them
+    to whoever clicks, privately; without details there is no button."""
+    import bot.render as render
+
+    first = await final(fake, await fake.slash("ask", {"question": PAY_QUESTION}))
+    details = getattr(render, "more_embeds", None)
+    more_ids = [c for c in custom_ids(first) if c.startswith("careerbot:more:")]
+    assert bool(more_ids) == bool(details and details(bot.engine.ask(PAY_QUESTION)))
+
+    def fake_details(answer: Any) -> list[dict[str, Any]]:
+        return [{"title": f"Details of {answer.title}", "description": "x" * 3000}] * 3
+
+    monkeypatch.setattr(render, "more_embeds", fake_details, raising=False)
+    bot.pipeline.clear()
+    msg = await final(fake, await fake.slash("ask", {"question": PAY_QUESTION}))
+    more_ids = [c for c in custom_ids(msg) if c.startswith("careerbot:more:")]
+    assert more_ids and msg.message is not None
+    cb = await fake.response(await fake.click(int(msg.message["id"]), more_ids[0], user=OTHER))
+    assert ephemeral(cb)
+    shown = embeds_of(cb)
+    assert len(shown) == 1  # three would pass Discord's 6,000 characters a message
+    assert shown[0]["title"].startswith("Details of")
