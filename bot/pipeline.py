@@ -280,16 +280,16 @@ class Pipeline:
     ) -> None:
         """A quick fact: cooldown → fact builder → render → log → send.
 
-        A fact with no data for the career is sent privately, without votes, ``lead`` (a line
-        saying so) in front; a fact with data is an answer like any other. ``chart`` draws an
+        A fact with no data for the career is sent privately, without votes, worded by
+        ``lead`` (the line saying so and which careers have it); a fact with data is an answer like any other. ``chart`` draws an
         image for it (after a defer: drawing takes a moment)."""
         if not await self._cooled(source, FACTS):
             return
         started = time.perf_counter()
         answer = build()
-        if not has_data:
-            body = f"{lead}\n\n{answer.body}" if lead else answer.body
-            answer = dataclasses.replace(answer, body=body.strip())
+        if not has_data and lead:
+            # The builder can only say it has nothing; the lead says so and what has data.
+            answer = dataclasses.replace(answer, body=lead)
         reply = self.reply_for(answer, votes=votes and has_data)
         if not has_data:
             reply = dataclasses.replace(reply, public=False)
