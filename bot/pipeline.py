@@ -281,8 +281,9 @@ class Pipeline:
         """A quick fact: cooldown → fact builder → render → log → send.
 
         A fact with no data for the career is sent privately, without votes, worded by
-        ``lead`` (the line saying so and which careers have it); a fact with data is an answer like any other. ``chart`` draws an
-        image for it (after a defer: drawing takes a moment)."""
+        ``lead`` (the line saying so and which careers have it); a fact with data is an
+        answer like any other. ``chart`` draws an image for it (after a defer: drawing takes
+        a moment)."""
         if not await self._cooled(source, FACTS):
             return
         started = time.perf_counter()
