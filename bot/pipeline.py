@@ -46,6 +46,8 @@ ANSWER_CACHE_SIZE: Final = 1024
 CACHED_QUESTION_MAX: Final = 300
 """Longer questions (mentions, DMs) are answered but not kept in the answer cache."""
 EMBEDS_PER_MESSAGE: Final = 10
+MORE_MESSAGES: Final = 5
+"""Private messages "More" sends at most (its pages are a few in practice)."""
 QUESTIONS: Final = "questions"
 Chart = Callable[[Answer], Awaitable[tuple[bytes, str] | None]]
 """Draws an image for an answer: (PNG bytes, file name), or None."""
@@ -78,9 +80,8 @@ def is_public(answer: Answer) -> bool:
 
 
 def more_embeds(answer: Answer) -> list[dict[str, Any]]:
-    """The details beyond the short answer (bot.render.more_embeds when presentation has it)."""
-    details: Callable[[Answer], list[dict[str, Any]]] | None = getattr(render, "more_embeds", None)
-    return details(answer) if details is not None else []
+    """The details beyond the short default reply (presentation's pages)."""
+    return render.more_embeds(answer)
 
 
 def _embed(answer: Answer) -> dict[str, Any]:
@@ -91,17 +92,19 @@ def _embed(answer: Answer) -> dict[str, Any]:
         return render.to_embed(dataclasses.replace(answer, outcome=Outcome.ANSWER))
 
 
-def fit_embeds(embeds: Sequence[dict[str, Any]]) -> list[discord.Embed]:
-    """As many embeds as one message may carry (10, 6,000 characters in all)."""
-    out: list[discord.Embed] = []
+def pack_embeds(embeds: Sequence[dict[str, Any]]) -> list[list[discord.Embed]]:
+    """The pages as messages: each at most 10 embeds and 6,000 characters in all."""
+    messages: list[list[discord.Embed]] = []
     total = 0
-    for data in embeds[:EMBEDS_PER_MESSAGE]:
+    for data in embeds:
         size = render.embed_size(data)
-        if total + size > render.EMBED_TOTAL_MAX:
-            break
-        out.append(discord.Embed.from_dict(data))
+        full = bool(messages) and len(messages[-1]) >= EMBEDS_PER_MESSAGE
+        if not messages or full or total + size > render.EMBED_TOTAL_MAX:
+            messages.append([])
+            total = 0
+        messages[-1].append(discord.Embed.from_dict(data))
         total += size
-    return out
+    return messages
 
 
 def _shown(answer: Answer) -> tuple[object, ...]:
@@ -365,8 +368,10 @@ class Pipeline:
         if answer is None:
             await interaction.response.send_message(wording.ENTRY_GONE, ephemeral=True)
             return
-        embeds = fit_embeds(more_embeds(answer))
-        if not embeds:
+        messages = pack_embeds(more_embeds(answer))
+        if not messages:
             await interaction.response.send_message(wording.NO_MORE, ephemeral=True)
             return
-        await interaction.response.send_message(embeds=embeds, ephemeral=True)
+        await interaction.response.send_message(embeds=messages[0], ephemeral=True)
+        for rest in messages[1:MORE_MESSAGES]:
+            await interaction.followup.send(embeds=rest, ephemeral=True)

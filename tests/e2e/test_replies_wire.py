@@ -374,8 +374,24 @@ async def test_more_shows_the_details_privately(
     msg = await final(fake, await fake.slash("ask", {"question": PAY_QUESTION}))
     more_ids = [c for c in custom_ids(msg) if c.startswith("careerbot:more:")]
     assert more_ids and msg.message is not None
-    cb = await fake.response(await fake.click(int(msg.message["id"]), more_ids[0], user=OTHER))
+    click = await fake.click(int(msg.message["id"]), more_ids[0], user=OTHER)
+    cb = await fake.response(click)
     assert ephemeral(cb)
     shown = embeds_of(cb)
-    assert len(shown) == 1  # three would pass Discord's 6,000 characters a message
+    assert len(shown) == 1  # two would pass Discord's 6,000 characters a message
     assert shown[0]["title"].startswith("Details of")
+    rest = [await fake.followup(click, start=fake.requests.index(cb) + 1)]
+    rest.append(await fake.followup(click, start=fake.requests.index(rest[0]) + 1))
+    assert all(ephemeral(r) and len(embeds_of(r)) == 1 for r in rest)  # every page arrives
+
+
+async def test_more_on_a_real_long_answer(fake: FakeDiscord, bot: Any) -> None:
+    """/skills is long: the default reply is short, the rest is one click away."""
+    msg = await final(fake, await fake.slash("skills", {}))
+    embed = embeds_of(msg)[0]
+    assert len(embed.get("fields", [])) <= 6
+    more_ids = [c for c in custom_ids(msg) if c.startswith("careerbot:more:")]
+    assert more_ids and msg.message is not None, custom_ids(msg)
+    cb = await fake.response(await fake.click(int(msg.message["id"]), more_ids[0]))
+    assert ephemeral(cb) and embeds_of(cb)
+    assert sum(len(e.get("fields", [])) for e in embeds_of(cb)) >= 1
