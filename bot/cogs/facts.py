@@ -29,7 +29,6 @@ from bot.sources import InteractionSource
 
 if TYPE_CHECKING:
     from bot.app import CareerBot
-    from bot.engine import Engine
 
 log = logging.getLogger("bot.facts")
 
@@ -46,23 +45,6 @@ TOPICS: Final[dict[str, tuple[Topic, str]]] = {
     "education": (Topic.EDUCATION, "education requirements"),
 }
 """Quick-fact command -> (the topic whose data it shows, how a decline names it)."""
-
-
-def careers_with(engine: Engine, topic: Topic | None) -> list[str]:
-    """Slugs of the careers that have data for ``topic`` (every career for None)."""
-    kb = engine.kb
-    if topic is None:
-        return list(kb.careers)
-    return [slug for slug in kb.careers if facts.has_data(kb, slug, topic)]
-
-
-def career_choices(
-    engine: Engine, current: str, topic: Topic | None, limit: int = 25
-) -> list[tuple[str, str]]:
-    """(slug, name) autocomplete choices, only careers with data for ``topic``."""
-    allowed = set(careers_with(engine, topic))
-    pool = engine.complete_career(current, len(engine.kb.careers) or limit)
-    return [(slug, name) for slug, name in pool if slug in allowed][:limit]
 
 
 def parse_level(kb: KnowledgeBase, text: str | None) -> Level | None:
@@ -93,7 +75,7 @@ class Facts(commands.Cog):
     def _lead(self, command: str, slug: str) -> str:
         topic, what = TOPICS[command]
         kb = self.bot.engine.kb
-        others = [kb.careers[s].career.name for s in careers_with(self.bot.engine, topic)]
+        others = [kb.careers[s].career.name for s in facts.careers_with(kb, topic)]
         return wording.no_topic_data(what, kb.careers[slug].career.name, others)
 
     async def _topic(
@@ -119,7 +101,7 @@ class Facts(commands.Cog):
         command = interaction.command.name if interaction.command else ""
         topic = TOPICS[command][0] if command in TOPICS else None
         try:
-            careers = career_choices(self.bot.engine, current, topic)
+            careers = self.bot.engine.complete_career(current, 25, topic)
         except Exception:
             log.exception("career autocomplete failed")
             return []
