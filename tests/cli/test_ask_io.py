@@ -58,7 +58,7 @@ def test_piped_terminal_mode_survives_a_bad_byte(tmp_path: Path) -> None:
     result = _bot(["run"], b"/career \xff\xfe\n" + BATCH, tmp_path, PYTHONIOENCODING="utf-8")
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     out = result.stdout.decode()
-    assert "I don't know the career" in out
+    assert "I don't know a career called" in out
     assert out.count("Sources: ") >= 2
     assert b"Traceback" not in result.stderr
 
