@@ -23,8 +23,6 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +39,8 @@ from bot.engine.legacy import LEGACY_ANSWER, LEGACY_UNSURE, LegacyRanking
 from bot.engine.message import is_junk, is_smalltalk, question_part
 from bot.engine.normalize import Normalizer, clean, stem
 from bot.engine.ranker import Context, TargetMeta
+from bot.engine.targets import EngineSettings as EngineSettings  # re-exported
+from bot.engine.targets import Ranked, Target
 from bot.engine.trained import TrainedModel, cache_key, load_cached, save_cached, train
 from bot.engine.understand import Detector, Understanding
 from bot.knowledge.base import KnowledgeBase
@@ -50,41 +50,6 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True, slots=True)
-class EngineSettings:
-    default_career: str = "customer-service-representative"
-    answer_threshold: float | None = None
-    """Answer at or above this confidence; None: the threshold fitted from the knowledge."""
-    unsure_threshold: float | None = None
-    """Suggest at or above this confidence; None: fitted from the knowledge."""
-    model_path: Path | None = None
-    """A local embedding model folder (model2vec layout); None: the bundled wordllama model."""
-    cache_dir: Path | None = None
-    """Where the trained model is cached between starts; None: no cache (train each build)."""
-    matcher: str = "legacy"
-    """"learned": the matcher trained from the knowledge (bot/engine/ranker.py); "legacy": the
-    hand-tuned ranking (bot/engine/legacy.py), the default until the learned matcher's
-    calibration reaches the evaluation floors."""
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Something a question can resolve to: a Q&A entry or a fact topic of a career."""
-
-    id: str
-    career: str
-    topic: Topic
-    level: Level | None
-    question: str
-    is_fact: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    target: int
-    score: float
 
 
 # Generated phrasings of fact targets. {n} name, {p} plural, {l} level words.

@@ -17,10 +17,11 @@ from rapidfuzz import fuzz, process
 
 from bot.engine.facts import fact_id
 from bot.engine.normalize import stem
+from bot.engine.targets import Ranked
 from bot.engine.understand import Understanding
 
 if TYPE_CHECKING:
-    from bot.engine.engine import EngineSettings, Ranked, Target
+    from bot.engine.targets import EngineSettings, Target
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -87,8 +88,6 @@ class LegacyRanking:
     def _legacy_rank_inner(
         self, content: Sequence[str], u: Understanding, exclude: Sequence[int]
     ) -> list[Ranked]:
-        from bot.engine.engine import Ranked
-
         if not u.careers and not any(w.isalpha() for w in content):
             return []  # numbers or symbols alone ("2 2", "$$") are not a question
         docs, shared = self._candidates(content)

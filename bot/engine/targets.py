@@ -1,0 +1,47 @@
+"""The engine's small value types, in a module of their own so the ranking mixins
+(bot/engine/legacy.py) and the engine (bot/engine/engine.py) share them without importing
+each other (no import cycle). ``bot.engine.engine`` re-exports them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.knowledge.model import Level, Topic
+
+__all__ = ["EngineSettings", "Ranked", "Target"]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    default_career: str = "customer-service-representative"
+    answer_threshold: float | None = None
+    """Answer at or above this confidence; None: the threshold fitted from the knowledge."""
+    unsure_threshold: float | None = None
+    """Suggest at or above this confidence; None: fitted from the knowledge."""
+    model_path: Path | None = None
+    """A local embedding model folder (model2vec layout); None: the bundled wordllama model."""
+    cache_dir: Path | None = None
+    """Where the trained model is cached between starts; None: no cache (train each build)."""
+    matcher: str = "legacy"
+    """"learned": the matcher trained from the knowledge (bot/engine/ranker.py); "legacy": the
+    hand-tuned ranking (bot/engine/legacy.py), the default until the learned matcher's
+    calibration reaches the evaluation floors."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Something a question can resolve to: a Q&A entry or a fact topic of a career."""
+
+    id: str
+    career: str
+    topic: Topic
+    level: Level | None
+    question: str
+    is_fact: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    target: int
+    score: float
