@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.cluster import describe
 from bot.cogs._ask_logic import choice_text, describe_counts, fit_lines, is_moderator
 from bot.render import clip, to_embed
+from bot.store import StoreUnavailable
 
 if TYPE_CHECKING:
     from bot.app import CareerBot
@@ -102,7 +103,11 @@ class Moderation(commands.Cog):
     @kb.command(name="stats", description="Top questions, answer rate and votes per entry")
     @app_commands.check(moderator_check)
     async def stats(self, interaction: Interaction) -> None:
-        stats = await self.bot.store.stats(limit=10)
+        try:
+            stats = await self.bot.store.stats(limit=10)
+        except StoreUnavailable as exc:
+            await interaction.response.send_message(clip(str(exc), 2000), ephemeral=True)
+            return
         lines = [
             f"**{stats.total}** questions · answer rate **{stats.answer_rate:.0%}** "
             f"({stats.answered} answered, {stats.unsure} unsure, {stats.declined} declined)",
@@ -122,7 +127,11 @@ class Moderation(commands.Cog):
     @kb.command(name="gaps", description="Questions the bot could not answer, most asked first")
     @app_commands.check(moderator_check)
     async def gaps(self, interaction: Interaction) -> None:
-        gaps = await self.bot.store.gaps(limit=25)
+        try:
+            gaps = await self.bot.store.gaps(limit=25)
+        except StoreUnavailable as exc:
+            await interaction.response.send_message(clip(str(exc), 2000), ephemeral=True)
+            return
         if not gaps:
             await interaction.response.send_message("No unanswered questions yet.", ephemeral=True)
             return
