@@ -174,12 +174,14 @@ class CareerBot(commands.Bot):
     async def setup_hook(self) -> None:
         from bot.cluster import open_cluster
         from bot.store.factory import open_store
+        from bot.store.unavailable import open_or_unavailable
 
         if self.commands_only:
             for cog in COGS:
                 await self.load_extension(cog)
             return
-        self._store = await open_store(self.settings)
+        # A log that cannot be opened must not stop members from getting answers.
+        self._store = await open_or_unavailable(open_store(self.settings))
         self.cluster = await open_cluster(self.settings, self.reload_knowledge)
         try:
             self.engine = await asyncio.to_thread(build_serving_engine, self.settings)

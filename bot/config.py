@@ -76,6 +76,9 @@ class Settings(_Section):
         description="postgresql://user:password@host:port/db: the question log on PostgreSQL, "
         "shared by every process (else SQLite at database_path). A secret: never shown.",
     )
+    question_log_wait_ms: int = Field(
+        default=250, ge=0, le=2000, description="Longest a reply waits for its log write."
+    )
     heartbeat_path: Path = Path("data/heartbeat")
     default_career: str = "customer-service-representative"
     engine: EngineConfig = Field(default_factory=EngineConfig)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.store import Store
+    from bot.store import Store, StoreReader
 
 T = TypeVar("T")
 
@@ -58,15 +58,19 @@ def add_store_arguments(parser: argparse.ArgumentParser, *, limit: int, what: st
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
-def read_store(args: argparse.Namespace, reader: Callable[[Store], Awaitable[T]]) -> T | int:
-    """Open the configured question log, run ``reader`` on it, close it.
+def read_store(args: argparse.Namespace, reader: Callable[[StoreReader], Awaitable[T]]) -> T | int:
+    """Open the configured question log read-only, run ``reader`` on it, close it.
 
-    Returns the reader's result, or an exit code after printing a one-line reason
-    (2: bad configuration, 1: no database yet).
+    Never writes (no migration, no WAL switch, no salt): works on a read-only copy and leaves
+    an empty or foreign file as it is. Returns the reader's result, or an exit code after
+    printing a one-line reason (2: bad configuration, 1: no usable database).
     """
     import asyncio
+    import sqlite3
 
-    from bot.store.sqlite import SqliteStore
+    from bot.store import StoreUnavailable
+    from bot.store.sqlite_read import SqliteReader
+    from bot.store.sqlite_schema import unusable
 
     if args.database is None:
         settings = load(args)
@@ -82,13 +86,19 @@ def read_store(args: argparse.Namespace, reader: Callable[[Store], Awaitable[T]]
         return 1
 
     async def read() -> T:
-        store = await SqliteStore.open(path)
+        store = await SqliteReader.open(path)
         try:
             return await reader(store)
         finally:
             await store.close()
 
-    return asyncio.run(read())
+    try:
+        return asyncio.run(read())
+    except StoreUnavailable as exc:
+        print(f"careerbot: {exc}", file=sys.stderr)
+    except (sqlite3.Error, OSError) as exc:
+        print(f"careerbot: {unusable(path, exc)}", file=sys.stderr)
+    return 1
 
 
 def _read_shared(settings: Settings, reader: Callable[[Store], Awaitable[T]]) -> T | int:

@@ -20,6 +20,7 @@ from bot.checks import member_is_moderator, moderator_check, owner_check
 from bot.cluster import describe
 from bot.cogs._ask_logic import describe_counts, fit_lines
 from bot.render import clip, to_embed
+from bot.store import StoreUnavailable
 
 if TYPE_CHECKING:
     from bot.app import CareerBot
@@ -80,7 +81,11 @@ class Moderation(commands.Cog):
     @kb.command(name="stats", description="Top questions, answer rate and votes per entry")
     @app_commands.check(moderator_check)
     async def stats(self, interaction: Interaction) -> None:
-        stats = await self.bot.store.stats(limit=10)
+        try:
+            stats = await self.bot.store.stats(limit=10)
+        except StoreUnavailable as exc:
+            await interaction.response.send_message(clip(str(exc), 2000), ephemeral=True)
+            return
         lines = [
             f"**{stats.total}** questions · answer rate **{stats.answer_rate:.0%}** "
             f"({stats.answered} answered, {stats.unsure} unsure, {stats.declined} declined)",
@@ -100,7 +105,11 @@ class Moderation(commands.Cog):
     @kb.command(name="gaps", description="Questions the bot could not answer, most asked first")
     @app_commands.check(moderator_check)
     async def gaps(self, interaction: Interaction) -> None:
-        gaps = await self.bot.store.gaps(limit=25)
+        try:
+            gaps = await self.bot.store.gaps(limit=25)
+        except StoreUnavailable as exc:
+            await interaction.response.send_message(clip(str(exc), 2000), ephemeral=True)
+            return
         if not gaps:
             await interaction.response.send_message(wording.NO_GAPS, ephemeral=True)
             return

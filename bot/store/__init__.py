@@ -1,6 +1,9 @@
 """Where questions and votes are kept. ``Store`` is the interface; ``sqlite`` one backend.
 
 A PostgreSQL backend would be a new module implementing the same ``Store`` protocol.
+``StoreReader`` is the read-only part (what ``stats``/``gaps`` need); ``UnavailableStore``
+(``bot.store.unavailable``) stands in when the question log cannot be opened, so members
+still get answers; its readers raise ``StoreUnavailable``.
 """
 
 from __future__ import annotations
@@ -93,18 +96,47 @@ class Teaching:
     undone_at: float | None = None
 
 
-class Store(Protocol):
-    def hash_user(self, user_id: int) -> str: ...
+GAP_OUTCOMES: tuple[str, ...] = ("decline", "unsure")
+"""The outcomes ``gaps`` lists: questions the knowledge could not answer (not "answer", nor
+any other outcome such as small talk)."""
 
-    async def log_question(self, record: QuestionRecord) -> None: ...
 
-    async def record_vote(self, message_id: int, user_hash: str, entry_id: str, vote: Vote) -> bool:
-        """Store the user's vote on one answer message; True if it is new or changed."""
-        ...
+class StoreUnavailable(RuntimeError):
+    """The question log cannot be used. ``str(error)`` is one line saying why and what to do;
+    ``problem`` is the short reason without the file name (what moderators are shown)."""
+
+    def __init__(self, message: str, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or message
+
+
+class StoreReader(Protocol):
+    """What the readers need (``/kb stats``, ``/kb gaps``; ``python -m bot stats|gaps|history``
+    open the log read-only and get only this)."""
 
     async def stats(self, limit: int = 10) -> Stats: ...
 
     async def gaps(self, limit: int = 20) -> list[Gap]: ...
+
+    async def teachings(self, limit: int = 20) -> list[Teaching]:
+        """The history, newest first."""
+        ...
+
+    async def teaching(self, teaching_id: int) -> Teaching | None: ...
+
+    async def close(self) -> None: ...
+
+
+class Store(StoreReader, Protocol):
+    def hash_user(self, user_id: int) -> str: ...
+
+    async def log_question(self, record: QuestionRecord) -> None:
+        """Queue one question; waits at most a short, bounded time for it to be stored."""
+        ...
+
+    async def record_vote(self, message_id: int, user_hash: str, entry_id: str, vote: Vote) -> bool:
+        """Store the user's vote on one answer message; True if it is new or changed."""
+        ...
 
     async def record_pick(
         self, user_hash: str, question: str, normalised: str, entry_id: str
@@ -116,17 +148,9 @@ class Store(Protocol):
         """Keep a teaching in the history; returns its id."""
         ...
 
-    async def teachings(self, limit: int = 20) -> list[Teaching]:
-        """The history, newest first."""
-        ...
-
-    async def teaching(self, teaching_id: int) -> Teaching | None: ...
-
     async def mark_undone(self, teaching_id: int) -> bool:
         """Mark a teaching undone; False when it is unknown or already undone."""
         ...
-
-    async def close(self) -> None: ...
 
 
 def salted_hash(salt: str, user_id: int) -> str:

@@ -28,4 +28,6 @@ async def open_store(settings: Settings) -> Store:
         )
     from bot.store.sqlite import SqliteStore
 
-    return await SqliteStore.open(settings.database_path)
+    return await SqliteStore.open(
+        settings.database_path, reply_wait=settings.question_log_wait_ms / 1000
+    )

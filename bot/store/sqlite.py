@@ -1,88 +1,40 @@
-"""SQLite backend of ``Store`` (aiosqlite, WAL). Schema versioned by ``PRAGMA user_version``."""
+"""SQLite backend of ``Store`` (aiosqlite, WAL). Schema versioned by ``PRAGMA user_version``
+(the schema and the file checks are in ``sqlite_schema``, the read queries in ``sqlite_read``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import secrets
 import sqlite3
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import aiosqlite
 
 from bot.store import (
-    EntryCount,
-    EntryVotes,
     Gap,
     QuestionRecord,
     Stats,
+    StoreUnavailable,
     Teaching,
     Vote,
     salted_hash,
 )
-
-MIGRATIONS: Final[tuple[str, ...]] = (
-    # 1: questions, votes, and the salt for user hashes
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE questions (
-        id INTEGER PRIMARY KEY,
-        asked_at REAL NOT NULL,
-        guild_id INTEGER,
-        channel_id INTEGER,
-        user_hash TEXT NOT NULL,
-        via TEXT NOT NULL,
-        text TEXT NOT NULL,
-        normalised TEXT NOT NULL,
-        entry_id TEXT,
-        score REAL NOT NULL,
-        outcome TEXT NOT NULL,
-        latency_ms REAL NOT NULL
-    );
-    CREATE INDEX questions_outcome_normalised ON questions (outcome, normalised);
-    CREATE INDEX questions_entry ON questions (entry_id);
-    CREATE TABLE votes (
-        message_id INTEGER NOT NULL,
-        user_hash TEXT NOT NULL,
-        entry_id TEXT NOT NULL,
-        vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
-        voted_at REAL NOT NULL,
-        PRIMARY KEY (message_id, user_hash)
-    );
-    CREATE INDEX votes_entry ON votes (entry_id);
-    """,
-    # 2: what members picked among the did-you-mean suggestions, and what moderators taught
-    """
-    CREATE TABLE picks (
-        picked_at REAL NOT NULL,
-        user_hash TEXT NOT NULL,
-        question TEXT NOT NULL,
-        normalised TEXT NOT NULL,
-        entry_id TEXT NOT NULL
-    );
-    CREATE INDEX picks_normalised ON picks (normalised);
-    CREATE TABLE teachings (
-        id INTEGER PRIMARY KEY,
-        taught_at REAL NOT NULL,
-        moderator TEXT NOT NULL,
-        question TEXT NOT NULL,
-        entry_id TEXT,
-        file TEXT NOT NULL,
-        line INTEGER NOT NULL,
-        text TEXT NOT NULL,
-        written INTEGER NOT NULL,
-        undone_at REAL
-    );
-    """,
+from bot.store.sqlite_read import read_gaps, read_stats, read_teaching, read_teachings
+from bot.store.sqlite_schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    check_file,
+    connect,
+    schema_version,
+    unusable,
 )
-"""Numbered migrations: index i brings the schema from version i to i + 1. Append only."""
 
-SCHEMA_VERSION: Final = len(MIGRATIONS)
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SqliteStore", "StoreClosed", "migrate"]
 
 INSERT_QUESTION: Final = (
     "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, via, text,"
@@ -91,36 +43,48 @@ INSERT_QUESTION: Final = (
 )
 MAX_BATCH: Final = 500
 """At most this many questions per commit (bounds one transaction under a huge burst)."""
+REPLY_WAIT: Final = 0.25
+"""Seconds ``log_question`` waits for its commit at most: a healthy commit takes a few ms and
+is awaited (so an answered question survives a crash); a locked database never delays a
+reply longer than this. The row stays queued and is written when the lock clears."""
+MAX_QUEUED: Final = 20_000
+"""Questions waiting at most (a few MB); beyond that new ones are counted and not stored."""
+OPEN_BUSY_MS: Final = 5000
+"""Lock wait while opening: another process may be creating the schema at the same moment."""
+BUSY_MS: Final = 1000
+"""Lock wait per statement afterwards: bounds how long a vote or a read can queue behind a
+commit that waits for a lock (the writer itself retries with backoff instead)."""
+RETRY_BACKOFF: Final = (0.05, 2.0)
+"""First and longest pause (s) between retries of a batch while the database is locked."""
+CLOSE_WAIT: Final = 10.0
+"""Seconds ``close`` keeps retrying queued questions before it gives up on them."""
+LOG_EVERY: Final = 10.0
+"""Seconds between two "questions waiting" log lines while the database stays locked."""
+_BUSY_CODES: Final = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 log = logging.getLogger("bot.store")
 
 _Row = tuple[Any, ...]
-_TEACHING_COLUMNS: Final = (
-    "id, taught_at, moderator, question, entry_id, file, line, text, written, undone_at"
-)
-
-
-def _teaching(row: Sequence[Any]) -> Teaching:
-    ident, at, moderator, question, entry_id, file, line, text, written, undone = row
-    return Teaching(
-        moderator=str(moderator),
-        question=str(question),
-        entry_id=None if entry_id is None else str(entry_id),
-        file=str(file),
-        line=int(line),
-        text=str(text),
-        written=bool(written),
-        taught_at=float(at),
-        id=int(ident),
-        undone_at=None if undone is None else float(undone),
-    )
-
-
 _Pending = tuple[_Row, "asyncio.Future[None]"]
 
 
 class StoreClosed(RuntimeError):
     """The store is closing or closed: nothing more can be written."""
+
+
+def is_locked(exc: BaseException) -> bool:
+    """True for "database is locked"/"busy": another connection holds the lock; retry later."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, sqlite3.OperationalError) and (
+        (code is not None and code & 0xFF in _BUSY_CODES) or "locked" in str(exc)
+    )
+
+
+def _retrieve(done: asyncio.Future[None]) -> None:
+    """Mark a failure as seen: a caller that stopped waiting must not leave an unretrieved
+    exception behind (the failure is logged by the writer)."""
+    if not done.cancelled():
+        done.exception()
 
 
 def _storable(text: str) -> str:
@@ -133,46 +97,95 @@ class SqliteStore:
     """Open with ``await SqliteStore.open(path)``; always ``await store.close()``.
 
     Questions are written by group commit: ``log_question`` queues its row and returns once
-    the transaction holding it is committed. One writer task drains the queue, so every
-    question that arrived while the previous commit was running shares the next commit
-    (a burst of 200 questions costs a handful of commits, not 200).
+    the transaction holding it is committed, or after ``reply_wait`` seconds at most. One
+    writer task drains the queue, so every question that arrived while the previous commit
+    was running shares the next commit (a burst of 200 questions costs a handful of commits,
+    not 200). While another process holds the write lock the writer keeps the batch and
+    retries it with backoff: nothing is dropped, up to ``max_queued`` waiting questions.
     """
 
-    def __init__(self, db: aiosqlite.Connection, salt: str) -> None:
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        salt: str,
+        *,
+        reply_wait: float = REPLY_WAIT,
+        max_queued: int = MAX_QUEUED,
+        retry_backoff: tuple[float, float] = RETRY_BACKOFF,
+        close_wait: float = CLOSE_WAIT,
+    ) -> None:
         self._db = db
         self._salt = salt
+        self._reply_wait = reply_wait
+        self._max_queued = max_queued
+        self._backoff = retry_backoff
+        self._close_wait = close_wait
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self._closing = False
+        self._drained = asyncio.Event()
+        self._drained.set()
+        self.waiting = 0
+        """Questions queued and not yet committed (nor failed)."""
         self.commits = 0
         """Question batches committed so far (tests and metrics)."""
+        self.retries = 0
+        """Commits retried because the database was locked."""
+        self.refused = 0
+        """Questions not stored because ``max_queued`` were already waiting."""
+        self.unconfirmed = 0
+        """``log_question`` calls that returned before their commit (``reply_wait`` passed)."""
         self._writer = asyncio.create_task(self._write_loop(), name="careerbot-store-writer")
 
     @classmethod
-    async def open(cls, path: Path | str) -> SqliteStore:
+    async def open(cls, path: Path | str, **options: Any) -> SqliteStore:
+        """Open (creating it if new) and migrate the log. A file that cannot be used raises
+        ``StoreUnavailable`` naming it; a corrupt one is found by ``quick_check`` before
+        anything is written to it. ``options``: see ``__init__``."""
         path = Path(path)
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise unusable(path, exc) from exc
+        db = await connect(path, path)
         try:
             # busy_timeout first: switching a fresh file to WAL needs a lock that another
             # process opening it at the same moment may hold.
-            await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute(f"PRAGMA busy_timeout={OPEN_BUSY_MS}")
+            await check_file(db, path)  # read-only: nothing is written to a bad file
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=NORMAL")
             await migrate(db)
             salt = await _salt(db)
-        except BaseException:
-            await db.close()
+            await db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                await db.close()
+            if isinstance(exc, Exception) and not isinstance(exc, StoreUnavailable):
+                raise unusable(path, exc) from exc
             raise
-        return cls(db, salt)
+        return cls(db, salt, **options)
 
     def hash_user(self, user_id: int) -> str:
         return salted_hash(self._salt, user_id)
 
     async def log_question(self, record: QuestionRecord) -> None:
-        """Store one question; returns when it is committed (raises if the commit failed)."""
+        """Queue one question and wait for its commit, ``reply_wait`` seconds at most.
+
+        Raises if the commit failed within that time (not for a locked database: the row
+        stays queued and is retried); returns without waiting when too many are queued."""
         if self._closing or self._writer.done():
             raise StoreClosed("the store is closed")
+        if self.waiting >= self._max_queued:
+            self.refused += 1
+            if self.refused == 1 or self.refused % 1000 == 0:
+                log.error(
+                    "question log: %d question(s) already waiting for the database, "
+                    "%d not stored so far",
+                    self.waiting,
+                    self.refused,
+                )
+            return
         row = (
             record.asked_at or time.time(),
             record.guild_id,
@@ -187,19 +200,43 @@ class SqliteStore:
             record.latency_ms,
         )
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.add_done_callback(_retrieve)
+        self.waiting += 1
+        self._drained.clear()
         self._queue.put_nowait((row, done))
-        await done
+        await asyncio.wait({done}, timeout=self._reply_wait)
+        if done.done():
+            done.result()
+        else:
+            self.unconfirmed += 1
+
+    async def flush(self) -> None:
+        """Wait until every question queued so far is committed or has failed."""
+        await self._drained.wait()
+
+    def _settled(self, batch: list[_Pending]) -> None:
+        self.waiting -= len(batch)
+        if self.waiting == 0:
+            self._drained.set()
 
     async def _write_loop(self) -> None:
-        """Drain the queue: each batch is one executemany + one commit; None stops the loop."""
+        """Drain the queue: each batch is one executemany + one commit; None stops the loop.
+
+        A batch that meets a locked database is kept and retried (topped up with what came
+        meanwhile) after a pause that doubles up to ``retry_backoff[1]``."""
         queue = self._queue
+        loop = asyncio.get_running_loop()
         stopping = False
-        while not stopping:
-            first = await queue.get()
-            if first is None:
-                break
-            batch = [first]
-            while not queue.empty() and len(batch) < MAX_BATCH:
+        batch: list[_Pending] = []
+        pause = 0.0
+        locked_since = next_log = 0.0
+        while batch or not stopping:
+            if not batch:
+                first = await queue.get()
+                if first is None:
+                    break
+                batch = [first]
+            while not stopping and not queue.empty() and len(batch) < MAX_BATCH:
                 item = queue.get_nowait()
                 if item is None:
                     stopping = True  # commit what came before the stop, then end
@@ -212,6 +249,21 @@ class SqliteStore:
                     done.cancel()
                 raise
             except Exception as exc:
+                if is_locked(exc):
+                    self.retries += 1
+                    now = loop.time()
+                    if not pause:
+                        locked_since = now
+                    if now >= next_log:
+                        next_log = now + LOG_EVERY
+                        log.warning(
+                            "question log busy (%s): %d question(s) waiting, retrying",
+                            exc,
+                            self.waiting,
+                        )
+                    pause = min(self._backoff[1], pause * 2 or self._backoff[0])
+                    await asyncio.sleep(pause)
+                    continue
                 log.error("could not store %d question(s): %s", len(batch), exc)
                 for _, done in batch:
                     if not done.done():
@@ -220,6 +272,16 @@ class SqliteStore:
                 for _, done in batch:
                     if not done.done():
                         done.set_result(None)
+                if pause:
+                    log.info(
+                        "question log writable again after %.1f s: %d question(s) stored",
+                        loop.time() - locked_since,
+                        len(batch),
+                    )
+            pause = 0.0
+            next_log = 0.0
+            self._settled(batch)
+            batch = []
 
     async def _commit_batch(self, rows: list[_Row]) -> None:
         try:
@@ -250,61 +312,10 @@ class SqliteStore:
         return True
 
     async def stats(self, limit: int = 10) -> Stats:
-        counts: dict[str, int] = {}
-        async with self._db.execute(
-            "SELECT outcome, COUNT(*) FROM questions GROUP BY outcome"
-        ) as cur:
-            async for outcome, n in cur:
-                counts[str(outcome)] = int(n)
-        async with self._db.execute(
-            "SELECT entry_id, COUNT(*) AS n FROM questions"
-            " WHERE outcome = 'answer' AND entry_id IS NOT NULL"
-            " GROUP BY entry_id ORDER BY n DESC, entry_id LIMIT ?",
-            (limit,),
-        ) as cur:
-            top = [EntryCount(str(e), int(n)) async for e, n in cur]
-        async with self._db.execute(
-            "SELECT entry_id, SUM(vote = 'up') AS up, SUM(vote = 'down') AS down FROM votes"
-            " GROUP BY entry_id ORDER BY up + down DESC, entry_id LIMIT ?",
-            (limit,),
-        ) as cur:
-            votes = [EntryVotes(str(e), int(u), int(d)) async for e, u, d in cur]
-        return Stats(
-            total=sum(counts.values()),
-            answered=counts.get("answer", 0),
-            unsure=counts.get("unsure", 0),
-            declined=counts.get("decline", 0),
-            top_entries=top,
-            votes=votes,
-        )
+        return await read_stats(self._db, limit)
 
     async def gaps(self, limit: int = 20) -> list[Gap]:
-        # SQLite returns the bare column from the row holding MAX(): the latest example.
-        async with self._db.execute(
-            "SELECT normalised, COUNT(*) AS n, text, MAX(asked_at) FROM questions"
-            " WHERE outcome != 'answer' AND normalised != ''"
-            " GROUP BY normalised ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?",
-            (limit,),
-        ) as cur:
-            gaps = [Gap(str(k), int(n), str(t), float(at)) async for k, n, t, at in cur]
-        return [await self._with_picks(gap) for gap in gaps]
-
-    async def _with_picks(self, gap: Gap) -> Gap:
-        async with self._db.execute(
-            "SELECT entry_id, COUNT(*) AS n FROM picks WHERE normalised = ?"
-            " GROUP BY entry_id ORDER BY n DESC, entry_id",
-            (gap.normalised,),
-        ) as cur:
-            picks = tuple([EntryCount(str(e), int(n)) async for e, n in cur])
-        if not picks:
-            return gap
-        marks = ",".join("?" * len(picks))
-        async with self._db.execute(
-            f"SELECT COUNT(*) FROM votes WHERE vote = 'down' AND entry_id IN ({marks})",  # noqa: S608 - placeholders only
-            [p.entry_id for p in picks],
-        ) as cur:
-            row = await cur.fetchone()
-        return dataclasses.replace(gap, picks=picks, down_votes=int(row[0]) if row else 0)
+        return await read_gaps(self._db, limit)
 
     async def record_pick(
         self, user_hash: str, question: str, normalised: str, entry_id: str
@@ -335,19 +346,10 @@ class SqliteStore:
         return int(cur.lastrowid or 0)
 
     async def teachings(self, limit: int = 20) -> list[Teaching]:
-        async with self._db.execute(
-            f"SELECT {_TEACHING_COLUMNS} FROM teachings ORDER BY id DESC LIMIT ?",  # noqa: S608
-            (limit,),
-        ) as cur:
-            return [_teaching(row) async for row in cur]
+        return await read_teachings(self._db, limit)
 
     async def teaching(self, teaching_id: int) -> Teaching | None:
-        async with self._db.execute(
-            f"SELECT {_TEACHING_COLUMNS} FROM teachings WHERE id = ?",  # noqa: S608
-            (teaching_id,),
-        ) as cur:
-            row = await cur.fetchone()
-        return _teaching(row) if row else None
+        return await read_teaching(self._db, teaching_id)
 
     async def mark_undone(self, teaching_id: int) -> bool:
         cur = await self._db.execute(
@@ -358,12 +360,23 @@ class SqliteStore:
         return cur.rowcount == 1
 
     async def close(self) -> None:
-        """Commit every question already queued, stop the writer, close the connection."""
+        """Commit every question already queued, stop the writer, close the connection.
+
+        While the database stays locked, queued questions are retried for ``close_wait``
+        seconds; what is still waiting then is given up, and the count logged."""
         if not self._closing:
             self._closing = True
             self._queue.put_nowait(None)
         try:
-            await asyncio.wait({self._writer})  # never raises the writer's own outcome
+            # never raises the writer's own outcome
+            await asyncio.wait({self._writer}, timeout=self._close_wait)
+            if not self._writer.done():
+                log.error(
+                    "question log: %d question(s) not stored, the database stayed locked "
+                    "for %.1f s at shutdown",
+                    self.waiting,
+                    self._close_wait,
+                )
         finally:
             if not self._writer.done():  # close() itself was cancelled: stop writing now
                 self._writer.cancel()
@@ -376,12 +389,6 @@ class SqliteStore:
                 if item is not None:
                     item[1].cancel()
             await self._db.close()
-
-
-async def schema_version(db: aiosqlite.Connection) -> int:
-    async with db.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
 
 
 async def migrate(db: aiosqlite.Connection) -> int:

@@ -219,3 +219,13 @@ async def test_a_lone_surrogate_does_not_lose_the_question_or_its_batch(tmp_path
         assert sorted(rows_in(path)) == ["a normal question", "broken ? question"]
     finally:
         await store.close()
+
+
+async def test_gaps_list_only_declined_and_unsure_questions(store: SqliteStore) -> None:
+    """Not answers, and not any other outcome (small talk is not a gap in the knowledge)."""
+    for outcome in ("decline", "unsure", "answer", "smalltalk", "smalltalk"):
+        await store.log_question(record(store, f"{outcome} question", outcome, "e"))
+    assert sorted(g.normalised for g in await store.gaps()) == [
+        "decline question",
+        "unsure question",
+    ]
