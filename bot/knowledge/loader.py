@@ -74,6 +74,10 @@ class _Loaded(Generic[T]):
 class _Run:
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    real_root: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.real_root = self.root.resolve()
 
     def rel(self, path: Path) -> str:
         try:
@@ -88,12 +92,38 @@ class _Run:
             self.problems.append(Problem(rel, mark.line, mark.column, message))
 
     def children(self, folder: Path) -> list[Path]:
-        """A folder's entries, sorted; an unreadable folder is a problem, not a crash."""
+        """A folder's entries, sorted; an unreadable folder is a problem, not a crash.
+
+        A link (file or folder) that leads outside the knowledge folder is refused here, before
+        anything reads it: ``qa/x.yaml -> /etc/passwd`` or ``-> ../../.env`` would otherwise
+        be parsed and its first line quoted back in a problem message.
+        """
         try:
-            return sorted(folder.iterdir())
+            found = sorted(folder.iterdir())
         except OSError as exc:
             self.add(self.rel(folder), None, f"cannot read folder: {exc.strerror or exc}")
             return []
+        return [child for child in found if _ignored(child) or self.inside(child)]
+
+    def inside(self, path: Path) -> bool:
+        """True if ``path`` resolves inside the knowledge folder; else record one problem."""
+        if not path.is_symlink():
+            return True
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self.add(self.rel(path), None, f"'{path.name}' is a broken or looping link; refused")
+            return False
+        if target.is_relative_to(self.real_root):
+            return True
+        what = "folder" if target.is_dir() else "file"
+        self.add(
+            self.rel(path),
+            None,
+            f"'{path.name}' links to a {what} outside the knowledge folder; refused "
+            "(copy the file into the knowledge folder instead)",
+        )
+        return False
 
     def unknown(self, path: Path, expected: str) -> None:
         if not path.is_dir() and not path.is_file():

@@ -24,6 +24,8 @@ from yaml.constructor import SafeConstructor
 from yaml.events import CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.knowledge.redact import excerpt
+
 MAX_BYTES = 2 * 1024 * 1024
 """Largest knowledge file accepted (the biggest real one is a few dozen KiB)."""
 
@@ -164,6 +166,13 @@ class _TooBig(Exception):
     pass
 
 
+def _short_tag(tag: str) -> str:
+    """A tag as written in the file (``!!python/object/apply:os.system``), short and safe."""
+    if tag.startswith("tag:yaml.org,2002:"):
+        tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
+    return excerpt(tag)
+
+
 def _mark(node: Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -223,7 +232,7 @@ class _Builder:
 
     def _bad_tag(self, node: Node, mark: Mark) -> None:
         self.errors.append(
-            ReadError(mark.line, mark.column, f"tag '{node.tag}' is not allowed here")
+            ReadError(mark.line, mark.column, f"tag '{_short_tag(node.tag)}' is not allowed here")
         )
         return None
 
@@ -236,9 +245,8 @@ class _Builder:
         try:
             return self.loader.construct_object(node)
         except (yaml.YAMLError, ValueError):  # e.g. an explicit !!int on "abc"
-            self.errors.append(
-                ReadError(mark.line, mark.column, f"cannot read {node.value!r} as {node.tag}")
-            )
+            what = f"cannot read '{excerpt(node.value)}' as {_short_tag(node.tag)}"
+            self.errors.append(ReadError(mark.line, mark.column, what))
             return None
 
     def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[Any, Any]:
@@ -268,7 +276,7 @@ class _Builder:
                     ReadError(
                         kmark.line,
                         kmark.column,
-                        f"duplicate key '{key}' (first at line {earlier.line}); "
+                        f"duplicate key '{excerpt(str(key))}' (first at line {earlier.line}); "
                         "YAML would silently keep only the last one",
                     )
                 )
