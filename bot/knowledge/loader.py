@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import CareerKnowledge, KnowledgeBase, KnowledgeError, Location, Problem
+from bot.knowledge.figures import fact_problems, level_problems, salary_problems
 from bot.knowledge.messages import describe
 from bot.knowledge.model import (
     FILE_MODELS,
@@ -379,6 +380,8 @@ def _cross_check(
                 claim(fact.id, files.facts, ("facts", i))
                 facts_of[slug].add(fact.id)
                 refs(files.facts, ("facts", i, "sources"), fact.sources)
+                for name, message in fact_problems(fact):
+                    run.add(files.facts.rel, files.facts.doc.mark_for(("facts", i, name)), message)
             _check_leading(run, files.facts)
         if files.levels is not None:
             lv = files.levels
@@ -392,8 +395,12 @@ def _cross_check(
                     )
                 seen_levels.add(level.level)
                 refs(lv, ("levels", i, "sources"), level.sources)
+                for name, message in level_problems(level):
+                    run.add(lv.rel, lv.doc.mark_for(("levels", i, name)), message)
                 if level.salary is not None:
                     refs(lv, ("levels", i, "salary", "sources"), level.salary.sources)
+                    for name, message in salary_problems(level.salary):
+                        run.add(lv.rel, lv.doc.mark_for(("levels", i, "salary", name)), message)
             for i, ladder in enumerate(lv.model.ladders):
                 claim(ladder.id, lv, ("ladders", i))
                 refs(lv, ("ladders", i, "sources"), ladder.sources)
