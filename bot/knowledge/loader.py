@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import CareerKnowledge, KnowledgeBase, KnowledgeError, Location, Problem
+from bot.knowledge.consistency import mismatches
 from bot.knowledge.figures import fact_problems, level_problems, salary_problems
 from bot.knowledge.messages import describe
 from bot.knowledge.model import (
@@ -289,12 +290,41 @@ def load_knowledge(root: Path) -> KnowledgeBase:
 
     careers_read = [_read_career(run, folder) for folder in career_folders]
     kb = _cross_check(run, root, sources, synonyms, careers_read)
+    if kb is not None and not run.problems:
+        _check_answers(run, kb)
     if run.problems:
         raise KnowledgeError(_ordered(run.problems))
     assert kb is not None  # noqa: S101 - no problems means everything loaded
     if decline is not None:
         kb = dataclasses.replace(kb, decline=tuple(decline.model.examples))
     return kb
+
+
+def _check_answers(run: _Run, kb: KnowledgeBase) -> None:
+    """Every dollar amount of an answer is one of its career's figures (consistency.py),
+    reported at the line of the answer that names it."""
+    texts: dict[str, list[str]] = {}
+    searched_from: dict[tuple[str, str], tuple[int, int]] = {}
+    for mismatch in mismatches(kb):
+        where = kb.locations[mismatch.entry_id]
+        line, column = where.line, where.column
+        if where.path not in texts:
+            try:
+                text = (run.root.parent / where.path).read_text("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            texts[where.path] = text.splitlines()
+        lines = texts[where.path]
+        # The same amount twice in one answer: the second is searched after the first.
+        key = (mismatch.entry_id, mismatch.written)
+        start_line, start_col = searched_from.get(key, (where.line - 1, 0))
+        for number in range(start_line, len(lines)):
+            found = lines[number].find(mismatch.written, start_col if number == start_line else 0)
+            if found >= 0:
+                line, column = number + 1, found + 1
+                searched_from[key] = (number, found + 1)
+                break
+        run.problems.append(Problem(where.path, line, column, mismatch.message()))
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:
