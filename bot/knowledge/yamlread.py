@@ -288,6 +288,89 @@ class _Builder:
         return result
 
 
+_CLOSERS = {"sequence": ("list", "[", "]"), "mapping": ("mapping", "{", "}")}
+
+
+def syntax_error(exc: yaml.MarkedYAMLError, text: str) -> ReadError:
+    """A YAML syntax error in plain words, at the line a moderator has to fix.
+
+    PyYAML reports where it gave up (``problem_mark``), often lines after the mistake: an
+    unclosed ``[`` is noticed at the next key. Where the construct that is broken started
+    (``context_mark``) is the line to fix for unclosed brackets, quotes and keys; for an
+    indentation mistake it is the problem line itself.
+    """
+    context, problem = exc.context or "", exc.problem or ""
+    start, stop = exc.context_mark, exc.problem_mark
+
+    def at(mark: yaml.Mark | None, hint: str) -> ReadError:
+        if mark is None:
+            return ReadError(None, None, f"invalid YAML: {hint}")
+        return ReadError(mark.line + 1, mark.column + 1, f"invalid YAML: {hint}")
+
+    gave_up = (
+        f" (noticed on line {stop.line + 1})" if stop and start and stop.line > start.line else ""
+    )
+    if context.startswith("while parsing a flow ") and start is not None:
+        what, opener, closer = _CLOSERS.get(context.split()[-1], ("list", "[", "]"))
+        return at(
+            start,
+            f"a {what} opened with {opener} here is not closed: add the missing '{closer}' "
+            f"(or put an item that contains ':' or '{opener}' in quotes){gave_up}",
+        )
+    if "quoted scalar" in context and "end of stream" in problem and start is not None:
+        return at(start, "text opened with a quote here is never closed: add the closing quote")
+    if "quoted scalar" in context and "escape" in problem:
+        return at(
+            stop,
+            "unknown escape in double-quoted text: write \\\\ for a backslash, "
+            "or use single quotes",
+        )
+    if context.startswith("while scanning a simple key") and start is not None:
+        return at(
+            start,
+            "this line is not 'key: value' (a ':' missing?), or the text goes on over more "
+            "lines than a key allows; check the indentation of this line",
+        )
+    if problem.startswith("mapping values are not allowed"):
+        line = _line(text, stop)
+        before = line[: stop.column] if stop is not None else ""
+        if ": " in before.strip() or before.rstrip().endswith(":"):
+            return at(stop, "a ':' inside a value: put the whole value in quotes")
+        return at(
+            stop,
+            "check the indentation of this line: it is indented more than the key above it "
+            "(or the line above is not finished)",
+        )
+    if problem.startswith("expected <block end>"):
+        since = f" (the block starting on line {start.line + 1})" if start is not None else ""
+        return at(
+            stop,
+            f"check the indentation of this line: it does not line up with the keys or "
+            f"items above it{since}",
+        )
+    if problem.startswith(("sequence entries are not allowed", "block sequence entries")):
+        return at(stop, "a '- ' list item must start its own line, below its key and indented")
+    if "found undefined alias" in problem:
+        return at(
+            stop,
+            "'*' starts an alias, and no '&' anchor of that name is defined: put the value "
+            "in quotes if the '*' is meant as text",
+        )
+    if "cannot start any token" in problem:
+        return at(stop, "a value cannot start with this character: put the value in quotes")
+    if "expected the node content" in problem:
+        return at(stop, "a value is missing or starts with a character that needs quotes")
+    words = " ".join(p for p in (context, problem) if p) or "cannot read this"
+    return at(stop or start, excerpt(words, 120))
+
+
+def _line(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    return lines[mark.line] if mark.line < len(lines) else ""
+
+
 def read_yaml(path: Path) -> Document | list[ReadError]:
     """Read ``path`` as one YAML document; on any problem return every error found."""
     try:
@@ -329,13 +412,9 @@ def read_yaml(path: Path) -> Document | list[ReadError]:
         else:
             node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        if mark is None:
-            return [ReadError(None, None, f"invalid YAML: {problem}")]
-        return [ReadError(mark.line + 1, mark.column + 1, f"invalid YAML: {problem}")]
+        return [syntax_error(exc, text)]
     except yaml.YAMLError as exc:
-        return [ReadError(None, None, f"invalid YAML: {exc}")]
+        return [ReadError(None, None, f"invalid YAML: {excerpt(str(exc), 120)}")]
     except RecursionError:
         # The composer recurses once per level; where the reader stopped is inside the nest.
         stop = loader.get_mark()

@@ -114,9 +114,9 @@ def yaml_syntax(root: Path, marker: Path) -> Broken:
 
 
 def unclosed_flow(root: Path, marker: Path) -> Broken:
-    # The parser only notices at the next key: any line of this file will do.
-    replace_line(root, PAY, "    facts: [", lambda s: s.replace("]", "", 1))
-    return Broken(PAY, ANY_LINE)
+    # The parser only notices at the next key; the line to fix is where the [ opens.
+    line = replace_line(root, PAY, "    facts: [", lambda s: s.replace("]", "", 1))
+    return Broken(PAY, line, "is not closed")
 
 
 def tab_indent(root: Path, marker: Path) -> Broken:
