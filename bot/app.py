@@ -26,6 +26,7 @@ from bot.cogs._ask_logic import LRU, Cooldown
 from bot.config import ConfigError, Settings, build_engine
 from bot.engine import Engine
 from bot.knowledge.base import KnowledgeBase, KnowledgeError
+from bot.knowledge.report import problem_lines
 from bot.store import Store
 
 if TYPE_CHECKING:
@@ -89,8 +90,9 @@ def settle_heap() -> None:
 
 
 def problems_of(exc: BaseException) -> list[str]:
+    """The problems to show moderators and the log: grouped and capped (report.py)."""
     if isinstance(exc, KnowledgeError):
-        return [str(p) for p in exc.problems] or [str(exc)]
+        return problem_lines(exc.problems) or [str(exc)]
     return [f"{type(exc).__name__}: {exc}"]
 
 

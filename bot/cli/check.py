@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
             for line in cross_validation(kb):
                 print(line)
             return 0
-    for problem in problems:
-        print(problem)
-    print(f"{len(problems)} problem(s) found")
+    from bot.knowledge.report import problem_lines, summary
+
+    for line in problem_lines(problems):
+        print(line)
+    print(summary(problems))
     return 1
