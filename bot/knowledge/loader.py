@@ -8,7 +8,7 @@ relative to the knowledge folder's parent (``knowledge/careers/x/facts.yaml:12:5
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -16,8 +16,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import CareerKnowledge, KnowledgeBase, KnowledgeError, Location, Problem
-from bot.knowledge.consistency import mismatches
 from bot.knowledge.figures import fact_problems, level_problems, salary_problems
+from bot.knowledge.located import answer_problems, count_files
 from bot.knowledge.messages import describe
 from bot.knowledge.model import (
     FILE_MODELS,
@@ -46,6 +46,9 @@ CAREER_FILES = {
     "lists.yaml": "lists",
 }
 LIST_NAMES = tuple(ListsFile.model_fields)
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(files_read, files_in_all)`` after each file is read."""
 
 
 def kind_of(relative: Path) -> str | None:
@@ -77,6 +80,9 @@ class _Run:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     real_root: Path = field(init=False)
+    progress: Progress | None = None
+    total: int = 0
+    done: int = 0
 
     def __post_init__(self) -> None:
         self.real_root = self.root.resolve()
@@ -138,6 +144,9 @@ class _Run:
     def read(self, path: Path, model: type[M]) -> _Loaded[M] | None:
         rel = self.rel(path)
         doc = read_yaml(path)
+        if self.progress is not None:
+            self.done += 1
+            self.progress(self.done, max(self.total, self.done))
         if isinstance(doc, list):
             for err in doc:
                 mark = Mark(err.line, err.column or 1) if err.line is not None else None
@@ -252,13 +261,18 @@ def _check_leading(run: _Run, loaded: _Loaded[FactsFile]) -> None:
             )
 
 
-def load_knowledge(root: Path) -> KnowledgeBase:
-    """Load every file under ``root``; raise KnowledgeError listing all problems."""
+def load_knowledge(root: Path, progress: Progress | None = None) -> KnowledgeBase:
+    """Load every file under ``root``; raise KnowledgeError listing all problems.
+
+    ``progress`` (for a terminal) is told after each file how many were read, of about how many.
+    """
     root = Path(root).absolute()
-    run = _Run(root)
+    run = _Run(root, progress=progress)
     if not root.is_dir():
         run.add(run.rel(root), None, "knowledge folder not found")
         raise KnowledgeError(run.problems)
+    if progress is not None:
+        run.total = count_files(root)
 
     sources: _Loaded[SourcesFile] | None = None
     synonyms: _Loaded[SynonymsFile] | None = None
@@ -291,40 +305,13 @@ def load_knowledge(root: Path) -> KnowledgeBase:
     careers_read = [_read_career(run, folder) for folder in career_folders]
     kb = _cross_check(run, root, sources, synonyms, careers_read)
     if kb is not None and not run.problems:
-        _check_answers(run, kb)
+        run.problems.extend(answer_problems(kb, root.parent))
     if run.problems:
         raise KnowledgeError(_ordered(run.problems))
     assert kb is not None  # noqa: S101 - no problems means everything loaded
     if decline is not None:
         kb = dataclasses.replace(kb, decline=tuple(decline.model.examples))
     return kb
-
-
-def _check_answers(run: _Run, kb: KnowledgeBase) -> None:
-    """Every dollar amount of an answer is one of its career's figures (consistency.py),
-    reported at the line of the answer that names it."""
-    texts: dict[str, list[str]] = {}
-    searched_from: dict[tuple[str, str], tuple[int, int]] = {}
-    for mismatch in mismatches(kb):
-        where = kb.locations[mismatch.entry_id]
-        line, column = where.line, where.column
-        if where.path not in texts:
-            try:
-                text = (run.root.parent / where.path).read_text("utf-8", errors="replace")
-            except OSError:
-                text = ""
-            texts[where.path] = text.splitlines()
-        lines = texts[where.path]
-        # The same amount twice in one answer: the second is searched after the first.
-        key = (mismatch.entry_id, mismatch.written)
-        start_line, start_col = searched_from.get(key, (where.line - 1, 0))
-        for number in range(start_line, len(lines)):
-            found = lines[number].find(mismatch.written, start_col if number == start_line else 0)
-            if found >= 0:
-                line, column = number + 1, found + 1
-                searched_from[key] = (number, found + 1)
-                break
-        run.problems.append(Problem(where.path, line, column, mismatch.message()))
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:
