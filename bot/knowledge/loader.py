@@ -47,6 +47,10 @@ CAREER_FILES = {
 }
 LIST_NAMES = tuple(ListsFile.model_fields)
 
+MARK_DEPTH = 2
+"""Marks kept up front: each entry / fact / ladder (``('entries', i)``), where ids are claimed;
+deeper ones (for problems) are read again on demand."""
+
 Progress = Callable[[int, int], None]
 """Called as ``progress(files_read, files_in_all)`` after each file is read."""
 
@@ -143,7 +147,7 @@ class _Run:
 
     def read(self, path: Path, model: type[M]) -> _Loaded[M] | None:
         rel = self.rel(path)
-        doc = read_yaml(path)
+        doc = read_yaml(path, mark_depth=MARK_DEPTH)
         if self.progress is not None:
             self.done += 1
             self.progress(self.done, max(self.total, self.done))
@@ -159,6 +163,7 @@ class _Run:
                 key = error["type"] == "extra_forbidden"
                 self.add(rel, doc.mark_for(tuple(error["loc"]), key=key), describe(error))
             return None
+        doc.data = None  # the model has it now; only the marks are needed from here on
         return _Loaded(rel, doc, value)
 
 

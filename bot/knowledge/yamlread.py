@@ -74,6 +74,9 @@ class Document:
     data: Any
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
+    source: Path | None = field(default=None, repr=False, compare=False)
+    mark_depth: int | None = field(default=None, repr=False, compare=False)
+    """Marks are recorded only this deep (None: all); deeper ones are read again on demand."""
 
     def mark_for(self, loc: tuple[Any, ...], *, key: bool = False) -> Mark:
         """Best position for a pydantic ``loc``: the deepest part of it that exists.
@@ -81,6 +84,8 @@ class Document:
         Parts that are not in the data (a missing field, a union member's tag) are skipped.
         With ``key`` the mapping key is preferred (for "unknown field" messages).
         """
+        if self.mark_depth is not None and (key or len(loc) > self.mark_depth):
+            self._all_marks()
         path: Path_ = ()
         for part in loc:
             if part == "[key]":
@@ -92,6 +97,15 @@ class Document:
         if key and path in self.keys:
             return self.keys[path]
         return self.values.get(path, Mark(1, 1))
+
+    def _all_marks(self) -> None:
+        """Record every mark, reading the file again (a problem needs a deep position: rare,
+        and cheaper than keeping a mark for each of a large file's values)."""
+        self.mark_depth = None
+        full = read_yaml(self.source) if self.source is not None else None
+        if isinstance(full, Document):
+            self.values.update(full.values)
+            self.keys.update(full.keys)
 
 
 class _Loader(yaml.SafeLoader):
@@ -240,18 +254,20 @@ def _tab_indent(text: str) -> ReadError | None:
 class _Builder:
     """Turn composed nodes into dicts, lists and scalars, recording marks, within bounds."""
 
-    def __init__(self, loader: SafeConstructor) -> None:
+    def __init__(self, loader: SafeConstructor, mark_depth: int | None = None) -> None:
         self.loader = loader
         self.count = 0
         self.errors: list[ReadError] = []
         self.doc = Document(None)
+        self.mark_depth = MAX_DEPTH + 1 if mark_depth is None else mark_depth
 
     def build(self, node: Node, path: Path_, depth: int) -> Any:
         self.count += 1
         mark = _mark(node)
         if self.count > MAX_VALUES or depth > MAX_DEPTH:
             raise _TooBig(mark)
-        self.doc.values.setdefault(path, mark)
+        if depth <= self.mark_depth:
+            self.doc.values.setdefault(path, mark)
         if isinstance(node, ScalarNode):
             return self._scalar(node, mark)
         if isinstance(node, SequenceNode):
@@ -317,7 +333,8 @@ class _Builder:
                 continue
             first[key] = kmark
             child: Path_ = (*path, key)
-            self.doc.keys[child] = kmark
+            if depth < self.mark_depth:
+                self.doc.keys[child] = kmark
             result[key] = self.build(value_node, child, depth + 1)
         return result
 
@@ -405,8 +422,13 @@ def _line(text: str, mark: yaml.Mark | None) -> str:
     return lines[mark.line] if mark.line < len(lines) else ""
 
 
-def read_yaml(path: Path) -> Document | list[ReadError]:
-    """Read ``path`` as one YAML document; on any problem return every error found."""
+def read_yaml(path: Path, *, mark_depth: int | None = None) -> Document | list[ReadError]:
+    """Read ``path`` as one YAML document; on any problem return every error found.
+
+    With ``mark_depth`` only values that deep keep their mark up front (``('entries', 3)`` is
+    depth 2); a deeper :meth:`Document.mark_for` reads the file again. Loading 100k entries
+    kept a mark for each of their million values, about half the memory of a load.
+    """
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -457,7 +479,7 @@ def read_yaml(path: Path) -> Document | list[ReadError]:
         loader.dispose()
     if node is None:
         return [ReadError(1, 1, "file is empty")]
-    builder = _Builder(constructor)
+    builder = _Builder(constructor, mark_depth)
     try:
         data = builder.build(node, (), 0)
     except _TooBig as exc:
@@ -473,4 +495,7 @@ def read_yaml(path: Path) -> Document | list[ReadError]:
     if builder.errors:
         return builder.errors
     builder.doc.data = data
+    if mark_depth is not None:
+        builder.doc.source = path
+        builder.doc.mark_depth = mark_depth
     return builder.doc
