@@ -308,6 +308,25 @@ def control_character(root: Path, marker: Path) -> Broken:
     return Broken(PAY, line)
 
 
+SECRET: Final = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def link_outside(root: Path, marker: Path) -> Broken:
+    """A qa file that is a link to a .env beside the knowledge: refused, never read."""
+    env = root.parent / ".env"
+    env.write_text(f"DISCORD_TOKEN={SECRET}\n", encoding="utf-8")
+    link = f"{CSR}/qa/leak.yaml"
+    (root / link).symlink_to(env)
+    return Broken(link, NO_LINE, "outside the knowledge folder")
+
+
+def env_copied_in(root: Path, marker: Path) -> Broken:
+    """The same .env copied in as a qa file: reported, its token redacted."""
+    copy = f"{CSR}/qa/env.yaml"
+    (root / copy).write_text(f"DISCORD_TOKEN={SECRET}\n", encoding="utf-8")
+    return Broken(copy, 1, "[redacted]")
+
+
 CASES: Final[tuple[Case, ...]] = (
     Case("YAML syntax error", yaml_syntax),
     Case("unclosed [ list", unclosed_flow),
@@ -345,6 +364,8 @@ CASES: Final[tuple[Case, ...]] = (
     Case("unknown related entry", unknown_related_entry),
     Case("unknown fact reference", unknown_fact),
     Case("unknown related career", unknown_career),
+    Case("qa link to a .env outside", link_outside),
+    Case(".env copied in as a qa file", env_copied_in),
 )
 
 
@@ -394,6 +415,8 @@ def judge(case: Case, base: Path) -> Result:
         failures.append("printed a traceback")
     if marker.exists():
         failures.append("the !!python payload RAN")
+    if SECRET[:12] in out:
+        failures.append("printed the token of a .env file")
     named = f"knowledge/{broken.file}"
     with_line = re.findall(re.escape(named) + r":(\d+)\b", out)
     if named not in out:
