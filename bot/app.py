@@ -315,7 +315,8 @@ class CareerBot(commands.Bot):
                 new = await asyncio.to_thread(build_engine, self.settings)
             except Exception as exc:
                 problems = problems_of(exc)
-                log.warning("knowledge reload refused: %d problem(s)", len(problems))
+                count = len(exc.problems) if isinstance(exc, KnowledgeError) else 1
+                log.warning("knowledge reload refused: %d problem(s)", count)
                 return ReloadResult(False, before, before, problems)
             self.engine = new  # one assignment: every caller sees the old or the new engine
             del new
