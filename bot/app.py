@@ -27,6 +27,7 @@ from bot.config import ConfigError, Settings, build_engine
 from bot.engine import Engine
 from bot.errors import NotModerator, NotOwner, OnCooldown, error_message, is_expected
 from bot.knowledge.base import KnowledgeBase, KnowledgeError
+from bot.knowledge.report import problem_lines
 from bot.pipeline import Pipeline
 from bot.store import Store
 
@@ -85,8 +86,9 @@ def build_serving_engine(settings: Settings) -> Engine:
 
 
 def problems_of(exc: BaseException) -> list[str]:
+    """The problems to show moderators and the log: grouped and capped (report.py)."""
     if isinstance(exc, KnowledgeError):
-        return [str(p) for p in exc.problems] or [str(exc)]
+        return problem_lines(exc.problems) or [str(exc)]
     return [f"{type(exc).__name__}: {exc}"]
 
 
@@ -289,7 +291,8 @@ class CareerBot(commands.Bot):
                 new = await asyncio.to_thread(build_serving_engine, self.settings)
             except Exception as exc:
                 problems = problems_of(exc)
-                log.warning("knowledge reload refused: %d problem(s)", len(problems))
+                count = len(exc.problems) if isinstance(exc, KnowledgeError) else 1
+                log.warning("knowledge reload refused: %d problem(s)", count)
                 return ReloadResult(False, before, before, problems)
             self.engine = new  # one assignment: every caller sees the old or the new engine
             del new

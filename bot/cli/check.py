@@ -32,6 +32,7 @@ def extra_checks(kb: KnowledgeBase) -> list[Problem]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.cli.progress import terminal_progress
     from bot.knowledge.base import KnowledgeError
     from bot.knowledge.loader import load_knowledge
 
@@ -39,23 +40,34 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"knowledge folder not found: {root}", file=sys.stderr)
         return 2
+    progress = terminal_progress(sys.stderr)
+    kb: KnowledgeBase | None = None
+    failure: Exception | None = None
     try:
-        kb = load_knowledge(root)
+        kb = load_knowledge(root, progress.files if progress else None)
+        if progress:
+            progress.phase(f"checking {len(kb.entries):,} entries against the engine")
         problems = extra_checks(kb)
     except KnowledgeError as exc:
         problems = exc.problems
     except Exception as exc:  # a bug must still not show moderators a traceback
-        print(f"internal error while checking {root}: {type(exc).__name__}: {exc}")
+        failure = exc
+    finally:
+        if progress:
+            progress.clear()  # the result starts on a clean line
+    if failure is not None:
+        print(f"internal error while checking {root}: {type(failure).__name__}: {failure}")
         return 3
-    else:
-        if not problems:
-            from bot.engine.selftest import cross_validation
+    if not problems and kb is not None:
+        from bot.engine.selftest import cross_validation
 
-            print(f"knowledge OK: {kb.counts().summary()}")
-            for line in cross_validation(kb):
-                print(line)
-            return 0
-    for problem in problems:
-        print(problem)
-    print(f"{len(problems)} problem(s) found")
+        print(f"knowledge OK: {kb.counts().summary()}")
+        for line in cross_validation(kb):
+            print(line)
+        return 0
+    from bot.knowledge.report import problem_lines, summary
+
+    for line in problem_lines(problems):
+        print(line)
+    print(summary(problems))
     return 1

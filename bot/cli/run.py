@@ -87,8 +87,10 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"careerbot: the knowledge in {settings.knowledge_path} has problems:", file=sys.stderr
         )
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        from bot.knowledge.report import problem_lines
+
+        for line in problem_lines(exc.problems):
+            print(f"  {line}", file=sys.stderr)
         return 1
     except FileNotFoundError as exc:
         print(f"careerbot: knowledge not found: {exc.filename}", file=sys.stderr)

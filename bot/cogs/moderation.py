@@ -32,8 +32,9 @@ MESSAGE_ROOM = 1900  # a 2,000-character message, minus our own wording
 
 
 def problems_text(lead: str, problems: list[str]) -> str:
-    """``lead`` + "N problem(s):" + as many path:line problems as fit one message."""
-    head = f"{lead}{len(problems)} problem(s):\n"
+    """``lead`` + "problems:" + as many path:line problems as fit one message (``problems``
+    come grouped and capped from problems_of, so their count is not the problems' count)."""
+    head = f"{lead}problems:\n"
     return head + "```\n" + fit_lines(problems, MESSAGE_ROOM - len(head)) + "\n```"
 
 

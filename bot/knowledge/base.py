@@ -16,6 +16,7 @@ from bot.knowledge.model import (
     Source,
     SynonymsFile,
 )
+from bot.knowledge.redact import escape, redact
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +41,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.path
+        """One line whatever the path or message hold: control characters (a newline in a
+        file name could forge a "knowledge OK" line) are escaped, tokens redacted."""
+        where = escape(self.path)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return f"{where}: {escape(redact(self.message))}"
 
 
 class KnowledgeError(Exception):

@@ -8,7 +8,7 @@ relative to the knowledge folder's parent (``knowledge/careers/x/facts.yaml:12:5
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -16,6 +16,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import CareerKnowledge, KnowledgeBase, KnowledgeError, Location, Problem
+from bot.knowledge.figures import fact_problems, level_problems, salary_problems
+from bot.knowledge.located import answer_problems, count_files
 from bot.knowledge.messages import describe
 from bot.knowledge.model import (
     FILE_MODELS,
@@ -44,6 +46,13 @@ CAREER_FILES = {
     "lists.yaml": "lists",
 }
 LIST_NAMES = tuple(ListsFile.model_fields)
+
+MARK_DEPTH = 2
+"""Marks kept up front: each entry / fact / ladder (``('entries', i)``), where ids are claimed;
+deeper ones (for problems) are read again on demand."""
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(files_read, files_in_all)`` after each file is read."""
 
 
 def kind_of(relative: Path) -> str | None:
@@ -74,6 +83,13 @@ class _Loaded(Generic[T]):
 class _Run:
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    real_root: Path = field(init=False)
+    progress: Progress | None = None
+    total: int = 0
+    done: int = 0
+
+    def __post_init__(self) -> None:
+        self.real_root = self.root.resolve()
 
     def rel(self, path: Path) -> str:
         try:
@@ -88,12 +104,38 @@ class _Run:
             self.problems.append(Problem(rel, mark.line, mark.column, message))
 
     def children(self, folder: Path) -> list[Path]:
-        """A folder's entries, sorted; an unreadable folder is a problem, not a crash."""
+        """A folder's entries, sorted; an unreadable folder is a problem, not a crash.
+
+        A link (file or folder) that leads outside the knowledge folder is refused here, before
+        anything reads it: ``qa/x.yaml -> /etc/passwd`` or ``-> ../../.env`` would otherwise
+        be parsed and its first line quoted back in a problem message.
+        """
         try:
-            return sorted(folder.iterdir())
+            found = sorted(folder.iterdir())
         except OSError as exc:
             self.add(self.rel(folder), None, f"cannot read folder: {exc.strerror or exc}")
             return []
+        return [child for child in found if _ignored(child) or self.inside(child)]
+
+    def inside(self, path: Path) -> bool:
+        """True if ``path`` resolves inside the knowledge folder; else record one problem."""
+        if not path.is_symlink():
+            return True
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self.add(self.rel(path), None, f"'{path.name}' is a broken or looping link; refused")
+            return False
+        if target.is_relative_to(self.real_root):
+            return True
+        what = "folder" if target.is_dir() else "file"
+        self.add(
+            self.rel(path),
+            None,
+            f"'{path.name}' links to a {what} outside the knowledge folder; refused "
+            "(copy the file into the knowledge folder instead)",
+        )
+        return False
 
     def unknown(self, path: Path, expected: str) -> None:
         if not path.is_dir() and not path.is_file():
@@ -105,7 +147,10 @@ class _Run:
 
     def read(self, path: Path, model: type[M]) -> _Loaded[M] | None:
         rel = self.rel(path)
-        doc = read_yaml(path)
+        doc = read_yaml(path, mark_depth=MARK_DEPTH)
+        if self.progress is not None:
+            self.done += 1
+            self.progress(self.done, max(self.total, self.done))
         if isinstance(doc, list):
             for err in doc:
                 mark = Mark(err.line, err.column or 1) if err.line is not None else None
@@ -118,6 +163,7 @@ class _Run:
                 key = error["type"] == "extra_forbidden"
                 self.add(rel, doc.mark_for(tuple(error["loc"]), key=key), describe(error))
             return None
+        doc.data = None  # the model has it now; only the marks are needed from here on
         return _Loaded(rel, doc, value)
 
 
@@ -220,13 +266,18 @@ def _check_leading(run: _Run, loaded: _Loaded[FactsFile]) -> None:
             )
 
 
-def load_knowledge(root: Path) -> KnowledgeBase:
-    """Load every file under ``root``; raise KnowledgeError listing all problems."""
+def load_knowledge(root: Path, progress: Progress | None = None) -> KnowledgeBase:
+    """Load every file under ``root``; raise KnowledgeError listing all problems.
+
+    ``progress`` (for a terminal) is told after each file how many were read, of about how many.
+    """
     root = Path(root).absolute()
-    run = _Run(root)
+    run = _Run(root, progress=progress)
     if not root.is_dir():
         run.add(run.rel(root), None, "knowledge folder not found")
         raise KnowledgeError(run.problems)
+    if progress is not None:
+        run.total = count_files(root)
 
     sources: _Loaded[SourcesFile] | None = None
     synonyms: _Loaded[SynonymsFile] | None = None
@@ -258,6 +309,8 @@ def load_knowledge(root: Path) -> KnowledgeBase:
 
     careers_read = [_read_career(run, folder) for folder in career_folders]
     kb = _cross_check(run, root, sources, synonyms, careers_read)
+    if kb is not None and not run.problems:
+        run.problems.extend(answer_problems(kb, root.parent))
     if run.problems:
         raise KnowledgeError(_ordered(run.problems))
     assert kb is not None  # noqa: S101 - no problems means everything loaded
@@ -349,6 +402,8 @@ def _cross_check(
                 claim(fact.id, files.facts, ("facts", i))
                 facts_of[slug].add(fact.id)
                 refs(files.facts, ("facts", i, "sources"), fact.sources)
+                for name, message in fact_problems(fact):
+                    run.add(files.facts.rel, files.facts.doc.mark_for(("facts", i, name)), message)
             _check_leading(run, files.facts)
         if files.levels is not None:
             lv = files.levels
@@ -362,8 +417,12 @@ def _cross_check(
                     )
                 seen_levels.add(level.level)
                 refs(lv, ("levels", i, "sources"), level.sources)
+                for name, message in level_problems(level):
+                    run.add(lv.rel, lv.doc.mark_for(("levels", i, name)), message)
                 if level.salary is not None:
                     refs(lv, ("levels", i, "salary", "sources"), level.salary.sources)
+                    for name, message in salary_problems(level.salary):
+                        run.add(lv.rel, lv.doc.mark_for(("levels", i, "salary", name)), message)
             for i, ladder in enumerate(lv.model.ladders):
                 claim(ladder.id, lv, ("ladders", i))
                 refs(lv, ("ladders", i, "sources"), ladder.sources)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic_core import ErrorDetails
 
 from bot.knowledge.model import ID_PATTERN, SLUG_PATTERN
+from bot.knowledge.redact import excerpt
 
 _PATTERNS = {
     ID_PATTERN: "lowercase letters and digits joined by '-' or '.'",
@@ -16,6 +17,7 @@ _PATTERNS = {
 
 
 def _shown(value: Any) -> str:
+    """How a value from a file is quoted: a short, redacted excerpt (never the whole text)."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -24,8 +26,9 @@ def _shown(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"{str(value).lower()} (a yes/no value)"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…'"
+    if isinstance(value, str):
+        return f"'{excerpt(value)}'"
+    return excerpt(repr(value))
 
 
 def _field(loc: tuple[int | str, ...]) -> str | None:
@@ -33,7 +36,7 @@ def _field(loc: tuple[int | str, ...]) -> str | None:
     parts = loc[:-2] if loc[-1:] == ("[key]",) else loc
     for part in reversed(parts):
         if isinstance(part, str):
-            return part
+            return excerpt(part)  # a key of a free-form mapping is file content too
     return None
 
 
@@ -48,7 +51,7 @@ def describe(error: ErrorDetails) -> str:
     if loc[-1:] == ("[key]",):
         of = f" as a key of '{name}'" if name else " as a key"
     if kind == "extra_forbidden":
-        return f"unknown field '{loc[-1]}'"
+        return f"unknown field '{excerpt(str(loc[-1]))}'"
     if kind == "missing":
         return f"field required: '{loc[-1]}'"
     if kind in ("string_type", "string_sub_type"):

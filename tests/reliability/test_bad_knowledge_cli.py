@@ -2,15 +2,18 @@
 shipped knowledge with ONE file broken in one way.
 
 For every kind of breakage the command must, as a moderator sees it: exit 1 (problems found;
-2/3 would mean "no folder"/"internal error", a crash in disguise), within 5 s, naming the
-broken file and, where the problem has one, the line — and never print a traceback. A
+2/3 would mean "no folder"/"internal error", a crash in disguise), naming the broken file
+and, where the problem has one, the line — and never print a traceback. Hostile files (alias
+bombs, 100k-deep nesting, 50 MB) must be stopped by the reader's bounds, so their message must
+name the bound that stopped the work (a bound on work, not on wall-clock time; a subprocess
+timeout only guards against a hang). A
 ``!!python/...`` tag must never run: its payload would create a marker file, which must not
 exist afterwards (``test_payloads_would_execute_if_loaded_unsafely`` proves the payloads are
 live, so the marker check can fail).
 
 The expected line of each case is computed from the file as edited, never hard-coded.
 One test runs the whole table so the summary (kind, exit code, seconds, first message line)
-prints once in CI output.
+prints once in CI output (the seconds are information, never asserted).
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ TELLER_FACTS: Final = "careers/teller/facts.yaml"
 SOURCES: Final = "sources.yaml"
 SYNONYMS: Final = "synonyms.yaml"
 
-TIME_LIMIT: Final = 5.0
+HANG_GUARD: Final = 60.0
+"""Seconds after which a case counts as hung (a guard, not a performance assertion)."""
 ANY_LINE: Final = -1
 """Expected line of a case whose problem has a line we do not predict (e.g. alias bomb)."""
 NO_LINE: Final = 0
@@ -50,6 +54,8 @@ class Broken:
 
     file: str
     line: int
+    says: str = ""
+    """Words the problem must contain (for hostile files: the bound that stopped the work)."""
 
 
 @dataclass(frozen=True)
@@ -108,9 +114,9 @@ def yaml_syntax(root: Path, marker: Path) -> Broken:
 
 
 def unclosed_flow(root: Path, marker: Path) -> Broken:
-    # The parser only notices at the next key: any line of this file will do.
-    replace_line(root, PAY, "    facts: [", lambda s: s.replace("]", "", 1))
-    return Broken(PAY, ANY_LINE)
+    # The parser only notices at the next key; the line to fix is where the [ opens.
+    line = replace_line(root, PAY, "    facts: [", lambda s: s.replace("]", "", 1))
+    return Broken(PAY, line, "is not closed")
 
 
 def tab_indent(root: Path, marker: Path) -> Broken:
@@ -181,23 +187,23 @@ def alias_bomb(root: Path, marker: Path) -> Broken:
         rows.append(f"lol{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 10) + "]")
     rows.append("entries: *l9")
     write(root, SKILLS, "\n".join(rows) + "\n")
-    return Broken(SKILLS, ANY_LINE)
+    return Broken(SKILLS, ANY_LINE, "expands to more than")
 
 
 def deep_nesting(root: Path, marker: Path) -> Broken:
     write(root, SKILLS, "entries: " + "[" * 100_000 + "]" * 100_000 + "\n")
-    return Broken(SKILLS, ANY_LINE)
+    return Broken(SKILLS, ANY_LINE, "nested more than")
 
 
 def deep_flow_mapping(root: Path, marker: Path) -> Broken:
     write(root, SKILLS, "entries: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n")
-    return Broken(SKILLS, ANY_LINE)
+    return Broken(SKILLS, ANY_LINE, "nested more than")
 
 
 def deep_block_nesting(root: Path, marker: Path) -> Broken:
     """Compact nested block sequences: 200k levels on one 400 KB line ("- - - - … x")."""
     write(root, SKILLS, "entries:\n  " + "- " * 200_000 + "x\n")
-    return Broken(SKILLS, ANY_LINE)
+    return Broken(SKILLS, ANY_LINE, "nested more than")
 
 
 def huge_file(root: Path, marker: Path) -> Broken:
@@ -210,7 +216,7 @@ def huge_file(root: Path, marker: Path) -> Broken:
         while written < 50 * 1024 * 1024:
             fh.write(chunk)
             written += len(chunk)
-    return Broken(SKILLS, NO_LINE)
+    return Broken(SKILLS, NO_LINE, "too large")
 
 
 def duplicate_key(root: Path, marker: Path) -> Broken:
@@ -302,6 +308,25 @@ def control_character(root: Path, marker: Path) -> Broken:
     return Broken(PAY, line)
 
 
+SECRET: Final = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def link_outside(root: Path, marker: Path) -> Broken:
+    """A qa file that is a link to a .env beside the knowledge: refused, never read."""
+    env = root.parent / ".env"
+    env.write_text(f"DISCORD_TOKEN={SECRET}\n", encoding="utf-8")
+    link = f"{CSR}/qa/leak.yaml"
+    (root / link).symlink_to(env)
+    return Broken(link, NO_LINE, "outside the knowledge folder")
+
+
+def env_copied_in(root: Path, marker: Path) -> Broken:
+    """The same .env copied in as a qa file: reported, its token redacted."""
+    copy = f"{CSR}/qa/env.yaml"
+    (root / copy).write_text(f"DISCORD_TOKEN={SECRET}\n", encoding="utf-8")
+    return Broken(copy, 1, "[redacted]")
+
+
 CASES: Final[tuple[Case, ...]] = (
     Case("YAML syntax error", yaml_syntax),
     Case("unclosed [ list", unclosed_flow),
@@ -339,6 +364,8 @@ CASES: Final[tuple[Case, ...]] = (
     Case("unknown related entry", unknown_related_entry),
     Case("unknown fact reference", unknown_fact),
     Case("unknown related career", unknown_career),
+    Case("qa link to a .env outside", link_outside),
+    Case(".env copied in as a qa file", env_copied_in),
 )
 
 
@@ -362,7 +389,7 @@ def check_cli(root: Path) -> tuple[int | None, float, str]:
             capture_output=True,
             text=True,
             errors="replace",
-            timeout=TIME_LIMIT * 6,
+            timeout=HANG_GUARD,
         )
     except subprocess.TimeoutExpired as exc:
         raw = exc.stdout or ""
@@ -382,12 +409,14 @@ def judge(case: Case, base: Path) -> Result:
     failures: list[str] = []
     if code != 1:
         failures.append(f"exit code {code}, expected 1 (problems found)")
-    if seconds >= TIME_LIMIT:
-        failures.append(f"took {seconds:.2f} s (limit {TIME_LIMIT:.0f} s)")
+    if broken.says and broken.says not in out:
+        failures.append(f"does not say {broken.says!r} (the bound that must stop it)")
     if "Traceback" in out:
         failures.append("printed a traceback")
     if marker.exists():
         failures.append("the !!python payload RAN")
+    if SECRET[:12] in out:
+        failures.append("printed the token of a .env file")
     named = f"knowledge/{broken.file}"
     with_line = re.findall(re.escape(named) + r":(\d+)\b", out)
     if named not in out:
