@@ -65,7 +65,8 @@ class Target:
 
     id: str
     career: str
-    topic: Topic
+    topic: str
+    """A Topic for fact targets; any slug for Q&A entries."""
     level: Level | None
     question: str
     is_fact: bool
@@ -152,7 +153,10 @@ class Engine:
 
     def __init__(self, kb: KnowledgeBase, settings: EngineSettings | None = None) -> None:
         self.kb = kb
-        self.settings = settings or EngineSettings()
+        settings = settings or EngineSettings()
+        self.settings = dataclasses.replace(
+            settings, default_career=kb.default_career_for(settings.default_career)
+        )
         self._multi_career_targets: dict[int, bool] = {}  # filled as questions need it
         # Autocomplete's word list, built on first use (not at start-up).
         self._word_counts: Counter[str] | None = None
@@ -225,7 +229,7 @@ class Engine:
     def _answer_text(self, t: Target) -> str:
         """What the target's answer says (for the answer-text index)."""
         if t.is_fact:
-            answer = facts.answer_for_topic(self.kb, t.career, t.topic, t.level)
+            answer = facts.answer_for_topic(self.kb, t.career, Topic(t.topic), t.level)
             if answer is None:
                 return ""
             parts = [answer.body, *(x for f in answer.fields for x in (f.name, f.value))]
@@ -642,7 +646,7 @@ class Engine:
     def _answer_target(self, idx: int, confidence: float) -> Answer | None:
         t = self.targets[idx]
         if t.is_fact:
-            return self._fact_answer(t.career, t.topic, t.level, confidence)
+            return self._fact_answer(t.career, Topic(t.topic), t.level, confidence)
         entry = self.kb.entries[t.id]
         return self._qa_answer(entry, t, confidence)
 
@@ -685,5 +689,5 @@ class Engine:
             entry_id=entry.id,
             career=t.career,
             level=entry.level.value if entry.level else None,
-            topic=entry.topic.value,
+            topic=entry.topic,
         )
