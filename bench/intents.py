@@ -322,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--benchmarks", type=Path, default=BENCHMARKS)
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="keep the folders here (default: a temp dir)"
+    )
     args = parser.parse_args(argv)
     if not args.benchmarks.is_dir():
         print(f"benchmarks not found: {args.benchmarks}", file=sys.stderr)
@@ -332,10 +335,11 @@ def main(argv: list[str] | None = None) -> int:
         print("note: this loader has no decline.yaml yet; oos_train is not used\n")
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="careerbot-intents-") as tmp:
+        work = args.out or Path(tmp)
         for name in names:
             dataset = load_dataset(name, args.benchmarks)
             for k in ks:
-                result = evaluate(dataset, k, Path(tmp), args.limit)
+                result = evaluate(dataset, k, work, args.limit)
                 results.append(result)
                 print(report(result), "\n", flush=True)
                 gc.collect()
