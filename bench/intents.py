@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import gc
 import json
 import random
@@ -42,7 +43,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.engine import Engine  # noqa: E402
+from bot.engine import Engine, EngineSettings  # noqa: E402
 from bot.knowledge.base import KnowledgeBase  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.knowledge.model import FILE_MODELS  # noqa: E402
@@ -307,6 +308,31 @@ def report(r: Result) -> str:
     return "\n".join(lines)
 
 
+def engine_factory(assignments: Sequence[str]) -> Callable[[KnowledgeBase], Engine]:
+    """``Engine`` with EngineSettings fields set from ``KEY=VALUE`` strings (typed by the
+    field's default value), so one bench run can compare engine options."""
+    defaults = EngineSettings()
+    known = {f.name: f for f in dataclasses.fields(EngineSettings)}
+    changes: dict[str, object] = {}
+    for item in assignments:
+        key, sep, raw = item.partition("=")
+        if not sep or key not in known:
+            raise ValueError(f"--set {item!r}: expected KEY=VALUE with KEY one of {sorted(known)}")
+        current = getattr(defaults, key)
+        value: object = raw
+        if isinstance(current, bool):
+            value = raw.lower() in ("1", "true", "yes")
+        elif isinstance(current, int | float):
+            value = type(current)(raw)
+        elif raw.lower() == "none":
+            value = None
+        elif current is None or isinstance(current, Path):
+            value = float(raw) if re.fullmatch(r"-?\d+(\.\d*)?", raw) else Path(raw)
+        changes[key] = value
+    settings = dataclasses.replace(defaults, **changes)
+    return lambda kb: Engine(kb, settings)
+
+
 def load_dataset(name: str, benchmarks: Path) -> Dataset:
     if name == "clinc150":
         return read_clinc(benchmarks / "clinc150" / "train_val.json")
@@ -325,6 +351,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=None, help="keep the folders here (default: a temp dir)"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an EngineSettings field for every engine, e.g. --set matcher=learned",
+    )
     args = parser.parse_args(argv)
     if not args.benchmarks.is_dir():
         print(f"benchmarks not found: {args.benchmarks}", file=sys.stderr)
@@ -333,13 +366,18 @@ def main(argv: list[str] | None = None) -> int:
     ks: list[int | None] = {"10": [10], "all": [None], "both": [10, None]}[args.k]
     if not supports_decline():
         print("note: this loader has no decline.yaml yet; oos_train is not used\n")
+    try:
+        make_engine = engine_factory(args.set)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="careerbot-intents-") as tmp:
         work = args.out or Path(tmp)
         for name in names:
             dataset = load_dataset(name, args.benchmarks)
             for k in ks:
-                result = evaluate(dataset, k, work, args.limit)
+                result = evaluate(dataset, k, work, args.limit, make_engine)
                 results.append(result)
                 print(report(result), "\n", flush=True)
                 gc.collect()

@@ -137,3 +137,14 @@ def test_scores_follow_the_definitions(bench: ModuleType, clinc_file: Path, tmp_
     assert "in-scope accuracy" in bench.report(r)
     limited = bench.evaluate(dataset, 10, tmp_path / "limited", limit=4, make_engine=make)
     assert (limited.asked_in_scope, limited.asked_oos) == (4, 2)
+
+
+def test_engine_options_from_the_command_line(
+    bench: ModuleType, clinc_file: Path, tmp_path: Path
+) -> None:
+    kb = load_knowledge(bench.build_folder(bench.read_clinc(clinc_file), tmp_path / "kb", 10))
+    engine = bench.engine_factory(["answer_threshold=0.5", "candidates=7"])(kb)
+    assert (engine.settings.answer_threshold, engine.settings.candidates) == (0.5, 7)
+    assert engine.settings.default_career == "clinc150"  # the folder's only career
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        bench.engine_factory(["no_such_option=1"])
