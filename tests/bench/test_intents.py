@@ -143,8 +143,8 @@ def test_engine_options_from_the_command_line(
     bench: ModuleType, clinc_file: Path, tmp_path: Path
 ) -> None:
     kb = load_knowledge(bench.build_folder(bench.read_clinc(clinc_file), tmp_path / "kb", 10))
-    engine = bench.engine_factory(["answer_threshold=0.5", "candidates=7"])(kb)
-    assert (engine.settings.answer_threshold, engine.settings.candidates) == (0.5, 7)
+    engine = bench.engine_factory(["answer_threshold=0.5", "unsure_threshold=0.25"])(kb)
+    assert (engine.settings.answer_threshold, engine.settings.unsure_threshold) == (0.5, 0.25)
     assert engine.settings.default_career == "clinc150"  # the folder's only career
     with pytest.raises(ValueError, match="KEY=VALUE"):
         bench.engine_factory(["no_such_option=1"])
