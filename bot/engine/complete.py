@@ -56,7 +56,7 @@ class Target(Protocol):
     @property
     def career(self) -> str: ...
     @property
-    def topic(self) -> Topic: ...
+    def topic(self) -> str: ...
     @property
     def level(self) -> Level | None: ...
     @property
@@ -79,7 +79,7 @@ class _Comparison:
 
 
 def _comparisons(kb: KnowledgeBase, targets: Sequence[Target]) -> list[_Comparison]:
-    paid = [t.career for t in targets if t.is_fact and t.topic is Topic.SALARY and t.level is None]
+    paid = [t.career for t in targets if t.is_fact and t.topic == Topic.SALARY and t.level is None]
     out: list[_Comparison] = []
     for a in paid:
         related = [r for r in kb.careers[a].career.related if r in paid]
@@ -157,7 +157,9 @@ class Completer:
         for t_index in order:
             t = targets[t_index]
             extra = set(extras.get(t.career, ()))
-            extra.update(self._words_of(kb.synonyms.topics.get(t.topic, ())))
+            known = t.topic in Topic.__members__.values()
+            topic_words = kb.synonyms.topics.get(Topic(t.topic), ()) if known else ()
+            extra.update(self._words_of(topic_words))
             if t.level is not None:
                 extra.update(self._words_of(kb.synonyms.levels.get(t.level, ())))
             texts = [(t.question, True)]

@@ -132,7 +132,10 @@ class Engine(LegacyRanking):
         embedder: Embedder | None = None,
     ) -> None:
         self.kb = kb
-        self.settings = settings or EngineSettings()
+        settings = settings or EngineSettings()
+        self.settings = dataclasses.replace(
+            settings, default_career=kb.default_career_for(settings.default_career)
+        )
         self._embedder = embedder
         self._careers: dict[str, int] = {}
         self._topics: dict[str, int] = {}
@@ -229,7 +232,7 @@ class Engine(LegacyRanking):
     def _answer_text(self, t: Target) -> str:
         """What the target's answer says (for the answer-text index)."""
         if t.is_fact:
-            answer = facts.answer_for_topic(self.kb, t.career, t.topic, t.level)
+            answer = facts.answer_for_topic(self.kb, t.career, Topic(t.topic), t.level)
             if answer is None:
                 return ""
             parts = [answer.body, *(x for f in answer.fields for x in (f.name, f.value))]
@@ -615,7 +618,7 @@ class Engine(LegacyRanking):
     def _answer_target(self, idx: int, confidence: float) -> Answer | None:
         t = self.targets[idx]
         if t.is_fact:
-            return self._fact_answer(t.career, t.topic, t.level, confidence)
+            return self._fact_answer(t.career, Topic(t.topic), t.level, confidence)
         entry = self.kb.entries[t.id]
         return self._qa_answer(entry, t, confidence)
 

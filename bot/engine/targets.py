@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge.model import Level, Topic
+from bot.knowledge.model import Level
 
 __all__ = ["EngineSettings", "Ranked", "Target"]
 
@@ -35,7 +35,8 @@ class Target:
 
     id: str
     career: str
-    topic: Topic
+    topic: str
+    """A Topic for fact targets; any slug for Q&A entries."""
     level: Level | None
     question: str
     is_fact: bool

@@ -102,6 +102,14 @@ class KnowledgeBase:
         an entry may cite a related career's figures."""
         return {f.id: f for c in self.careers.values() for f in c.facts}
 
+    def default_career_for(self, configured: str) -> str:
+        """The career a question that names none is about: the configured default when this
+        knowledge has it, else its only career, else the career with the most Q&A entries
+        (any knowledge folder works, not just the one the default was configured for)."""
+        if configured in self.careers or not self.careers:
+            return configured
+        return min(self.careers, key=lambda slug: (-len(self.careers[slug].entries), slug))
+
     def counts(self) -> Counts:
         figures = sum(len(c.facts) for c in self.careers.values()) + sum(
             1 for c in self.careers.values() for lv in c.levels if lv.salary is not None

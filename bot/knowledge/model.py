@@ -33,6 +33,10 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3500)]
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
+TOPIC_SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+TopicSlug = Annotated[
+    str, StringConstraints(pattern=TOPIC_SLUG_PATTERN, min_length=1, max_length=64)
+]
 
 
 class _Strict(BaseModel):
@@ -347,7 +351,12 @@ class Entry(_Strict):
     """A question members ask, the ways they phrase it, and our answer."""
 
     id: Id
-    topic: Topic
+    topic: TopicSlug = Field(
+        description="What the entry is about: any lowercase slug (words joined by '-' or "
+        "'_'). The engine's own topics (salary, skills, education, outlook…) also connect "
+        "the entry to the words members use for them.",
+        json_schema_extra={"examples": [t.value for t in Topic]},
+    )
     question: Question = Field(description="Shown as a 'did you mean' choice: ≤100 characters.")
     phrasings: list[Annotated[str, StringConstraints(min_length=2, max_length=300)]] = Field(
         min_length=2, description="Other ways people ask it; each must find this entry first."

@@ -71,3 +71,71 @@ def test_module_entry_point(kb_dir: Path, fixture_kb: KnowledgeBase) -> None:
         timeout=60,
     )
     assert json.loads(proc.stdout)["answered"] is True
+
+
+PLANTS_SOURCES = """\
+sources:
+  - id: guide
+    title: Plant guide
+    kind: guide
+    seed: plants.txt
+"""
+PLANTS_CAREER = """\
+career:
+  slug: plant-carer
+  name: Plant carer
+  summary: Looks after house plants.
+  sources: [guide]
+"""
+PLANTS_QA = """\
+entries:
+  - id: watering
+    topic: watering
+    question: How often should I water my plants?
+    phrasings: [how often do i water a cactus, watering schedule for plants, when to water]
+    answer: Water when the top of the soil is dry.
+    sources: [guide]
+  - id: light
+    topic: light-and-windows
+    question: How much light do plants need?
+    phrasings: [do plants need sun, best window for plants, low light houseplants]
+    answer: Most house plants like bright indirect light.
+    sources: [guide]
+"""
+
+
+@pytest.fixture
+def plants_dir(tmp_path: Path) -> Path:
+    """One career that is not the configured default, free topic slugs, no synonyms.yaml."""
+    root = tmp_path / "plants"
+    qa = root / "careers" / "plant-carer" / "qa"
+    qa.mkdir(parents=True)
+    (root / "sources.yaml").write_text(PLANTS_SOURCES, encoding="utf-8")
+    (root / "careers" / "plant-carer" / "career.yaml").write_text(PLANTS_CAREER, encoding="utf-8")
+    (qa / "care.yaml").write_text(PLANTS_QA, encoding="utf-8")
+    return root
+
+
+def test_one_career_folder_is_its_own_default(plants_dir: Path) -> None:
+    from bot.engine import Engine, EngineSettings
+    from bot.knowledge.loader import load_knowledge
+
+    kb = load_knowledge(plants_dir)
+    configured = EngineSettings().default_career
+    assert configured not in kb.careers
+    assert Engine(kb).settings.default_career == "plant-carer"
+    assert Engine(kb, EngineSettings(default_career="x")).settings.default_career == "plant-carer"
+
+
+def test_batch_on_a_folder_with_another_career(plants_dir: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "--batch", "--knowledge", str(plants_dir)],
+        input="how often do i water my cactus\nbest window for my plants\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["entry"] for r in rows] == ["watering", "light"]
+    assert all(r["answered"] for r in rows), rows

@@ -321,3 +321,10 @@ def test_registry_is_the_one_table(kb: KnowledgeBase) -> None:
             if answer is not None:
                 assert answer.entry_id == F.fact_id(topic, slug)
                 assert F.ids.parse(answer.entry_id) == F.ids.TopicId(topic, slug)
+
+
+def test_quick_fact_relates_the_entries_on_its_topic(kb: KnowledgeBase) -> None:
+    # Entry.topic is a plain slug (any lowercase slug is valid), compared by value.
+    answer = F.answer_for_topic(kb, "alpha-rep", Topic.SALARY, None)
+    assert answer is not None
+    assert "alpha-rep-pay" in [s.entry_id for s in answer.related]

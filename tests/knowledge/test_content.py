@@ -218,7 +218,7 @@ def test_entries_use_the_id_scheme_and_distinct_phrasings(kb: KnowledgeBase) -> 
     seen: dict[str, str] = {}
     questions: set[str] = set()
     for entry in kb.careers[DEFAULT_CAREER].entries:
-        topic = entry.topic.value.replace("_", "-")
+        topic = entry.topic.replace("_", "-")
         assert entry.id.startswith(f"csr-{topic}-"), entry.id
         assert len(entry.phrasings) >= 2, entry.id
         key = entry.question.casefold()

@@ -216,11 +216,19 @@ def test_wrong_type(tree: Path) -> None:
 
 
 def test_bad_enum_and_bad_id(tree: Path) -> None:
+    facts = tree / "careers/alpha-rep/facts.yaml"
+    edit(facts, "    metric: education", "    metric: wages")
     path = tree / "careers/alpha-rep/qa/main.yaml"
-    edit(path, "    topic: salary", "    topic: wages")
+    edit(path, "    topic: salary", "    topic: Wages & Pay")
     edit(path, "  - id: alpha-rep-start", "  - id: Alpha Start")
-    lines = [line for line in problems(tree) if line.startswith(QA)]
-    assert any(f":{line_of(path, 'topic: wages')}:" in line and "'wages'" in line for line in lines)
+    found = problems(tree)
+    assert any(
+        f":{line_of(facts, 'metric: wages')}:" in line and "'wages'" in line
+        for line in found
+        if line.startswith(FACTS)
+    )
+    lines = [line for line in found if line.startswith(QA)]
+    assert any(f":{line_of(path, 'topic: Wages')}:" in line for line in lines)
     assert any(
         f":{line_of(path, 'Alpha Start')}:" in line and "lowercase" in line for line in lines
     )

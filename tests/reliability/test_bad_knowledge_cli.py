@@ -275,7 +275,9 @@ def wrong_type_bool(root: Path, marker: Path) -> Broken:
 
 
 def wrong_type_enum(root: Path, marker: Path) -> Broken:
-    return Broken(PAY, replace_line(root, PAY, "    topic: salary", "    topic: lunch"))
+    # A Q&A topic is any slug; a fact's metric is still a fixed set.
+    line = replace_line(root, TELLER_FACTS, "    metric: ", "    metric: lunch")
+    return Broken(TELLER_FACTS, line)
 
 
 def wrong_type_list(root: Path, marker: Path) -> Broken:
@@ -358,7 +360,7 @@ CASES: Final[tuple[Case, ...]] = (
     Case("unknown top-level field", unknown_top_field),
     Case("wrong type: text for number", wrong_type_number),
     Case("wrong type: 'maybe' for bool", wrong_type_bool),
-    Case("wrong type: unknown topic", wrong_type_enum),
+    Case("wrong type: unknown metric", wrong_type_enum),
     Case("wrong type: number for list", wrong_type_list),
     Case("unknown source reference", unknown_source),
     Case("unknown related entry", unknown_related_entry),

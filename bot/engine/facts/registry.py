@@ -162,7 +162,7 @@ def related(kb: KnowledgeBase, slug: str, topic: Topic) -> tuple[Suggestion, ...
             question = f"{ck.career.name} {TOPIC_WORDS[other]}"
             found.append(Suggestion(fact_id(other, slug), question[:100]))
     for entry in ck.entries:
-        if entry.topic is topic and len(found) < 5:
+        if entry.topic == topic and len(found) < 5:
             found.append(Suggestion(entry.id, entry.question[:100]))
     return tuple(found[:5])
 
