@@ -22,14 +22,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import ui
-from bot.config import ConfigError, Settings, build_engine
+from bot import gaps_ui, ui
+from bot.config import ConfigError, Settings, build_engine, engine_settings
 from bot.engine import Engine
 from bot.errors import NotModerator, NotOwner, OnCooldown, error_message, is_expected
 from bot.knowledge.base import KnowledgeBase, KnowledgeError
 from bot.knowledge.report import problem_lines
 from bot.pipeline import Pipeline
 from bot.store import Store
+from bot.teacher import Teacher
 
 if TYPE_CHECKING:
     from bot.cluster import Cluster, ProcessReport
@@ -141,6 +142,10 @@ class CareerBot(commands.Bot):
         self._engine: Engine | None = None
         self.pipeline = Pipeline(self)
         """Every reply (questions, quick facts, clicks) goes through it."""
+        self.teacher = Teacher(
+            self, settings.knowledge_path, lambda kb: Engine(kb, engine_settings(settings))
+        )
+        """/kb teach, the gaps select, /kb history and /kb untaught."""
         self._store: Store | None = None
         self.cluster: Cluster | None = None
         """The processes a reload reaches (every process on a PostgreSQL log); setup_hook."""
@@ -197,7 +202,7 @@ class CareerBot(commands.Bot):
             )
             raise
         log.info("knowledge loaded: %s", self.engine.kb.counts().summary())
-        self.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+        self.add_dynamic_items(*ui.DYNAMIC_ITEMS, gaps_ui.GapSelect)
         for cog in COGS:
             await self.load_extension(cog)
         if self.settings.sync_on_start_guild is not None:

@@ -8,6 +8,7 @@ members with Manage Server until a server admin adds an override for a moderator
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,8 +20,11 @@ from bot import wording
 from bot.checks import member_is_moderator, moderator_check, owner_check
 from bot.cluster import describe
 from bot.cogs._ask_logic import describe_counts, fit_lines
+from bot.gaps_ui import gap_line, gaps_view, moderator_name
 from bot.render import clip, to_embed
 from bot.store import StoreUnavailable
+from bot.teacher import DECLINE_VALUE
+from bot.teacher import Outcome as TeachOutcome
 
 if TYPE_CHECKING:
     from bot.app import CareerBot
@@ -103,20 +107,87 @@ class Moderation(commands.Cog):
         lines += [f"👍 {v.up} 👎 {v.down} `{v.entry_id}`" for v in stats.votes] or ["(none yet)"]
         await interaction.response.send_message(fit_lines(lines, 2000), ephemeral=True)
 
-    @kb.command(name="gaps", description="Questions the bot could not answer, most asked first")
+    @kb.command(name="gaps", description="Questions the bot could not answer; teach them")
     @app_commands.check(moderator_check)
     async def gaps(self, interaction: Interaction) -> None:
         try:
-            gaps = await self.bot.store.gaps(limit=25)
+            gaps = await self.bot.store.gaps(limit=50)
         except StoreUnavailable as exc:
             await interaction.response.send_message(clip(str(exc), 2000), ephemeral=True)
             return
+        engine = self.bot.engine
+        # A gap the knowledge now answers (taught since) is no longer a gap.
+        gaps = [g for g in gaps if not engine.ask(g.example).answered][:25]
         if not gaps:
             await interaction.response.send_message(wording.NO_GAPS, ephemeral=True)
             return
-        lines = ["**Unanswered questions** (count · example)"]
-        lines += [f"{g.count}× {clip(g.example, 150)}" for g in gaps]
+        lines = ["**Unanswered questions** (count · example) — pick an entry below to teach one"]
+        lines += [gap_line(i, g) for i, g in enumerate(gaps, 1)]
+        await interaction.response.send_message(
+            fit_lines(lines, 2000), view=gaps_view(engine, gaps), ephemeral=True
+        )
+
+    @kb.command(name="teach", description="Teach a question to an entry (or 'decline')")
+    @app_commands.describe(
+        question="The question as members asked it",
+        entry="Entry id (autocompleted), or 'decline' for something we do not answer",
+    )
+    @app_commands.check(moderator_check)
+    async def teach(self, interaction: Interaction, question: str, entry: str) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        target = None if entry.strip().lower() in {"decline", DECLINE_VALUE} else entry.strip()
+        outcome = await self.bot.teacher.teach(question, target, moderator_name(interaction))
+        await self._send_outcome(interaction, outcome)
+
+    @teach.autocomplete("entry")
+    async def teach_complete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if not member_is_moderator(interaction):
+            return []
+        needle = current.strip().lower()
+        entries = self.bot.engine.kb.entries
+        hits = [i for i, e in entries.items() if needle in i or needle in e.question.lower()][:24]
+        choices = [app_commands.Choice(name="Not something we answer", value="decline")]
+        choices += [
+            app_commands.Choice(name=clip(f"{entries[i].question} ({i})", 100), value=i)
+            for i in hits
+        ]
+        return choices[:25]
+
+    @kb.command(name="history", description="What moderators taught, newest first")
+    @app_commands.check(moderator_check)
+    async def history(self, interaction: Interaction) -> None:
+        try:
+            rows = await self.bot.store.teachings(limit=20)
+        except StoreUnavailable as exc:
+            await interaction.response.send_message(clip(str(exc), 2000), ephemeral=True)
+            return
+        lines = ["**Taught** (undo with /kb untaught id:)"]
+        lines += [
+            f"#{t.id} {t.moderator}: “{clip(t.question, 80)}” → {t.entry_id or 'declined'} "
+            f"· {t.file}:{t.line}"
+            + (" · undone" if t.undone_at else "" if t.written else " · diff only")
+            for t in rows
+        ] or ["(nothing taught yet)"]
         await interaction.response.send_message(fit_lines(lines, 2000), ephemeral=True)
+
+    @kb.command(name="untaught", description="Undo one teaching: remove exactly its line")
+    @app_commands.describe(id="The teaching's number in /kb history")
+    @app_commands.check(moderator_check)
+    async def untaught(self, interaction: Interaction, id: int) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await self.bot.teacher.untaught(id, moderator_name(interaction))
+        await self._send_outcome(interaction, outcome)
+
+    async def _send_outcome(self, interaction: Interaction, outcome: TeachOutcome) -> None:
+        if outcome.diff:
+            data = io.BytesIO(outcome.diff.encode())
+            await interaction.followup.send(
+                clip(outcome.text, 2000), file=discord.File(data, "taught.diff"), ephemeral=True
+            )
+        else:
+            await interaction.followup.send(clip(outcome.text, 2000), ephemeral=True)
 
     @kb.command(name="entry", description="Show one entry, where it is written and its sources")
     @app_commands.describe(id="Entry id (autocompleted)")

@@ -315,9 +315,10 @@ class FakeDiscord:
         )
 
     async def final_message(self, inter: Sent, within: float = 5.0) -> Recorded:
-        """What the user finally sees: the callback, or if it was a defer, the followup/edit."""
+        """What the user finally sees: the callback, or if it was a defer (5: a message to come,
+        6: an update of the clicked message to come), the followup/edit."""
         cb = await self.response(inter, within)
-        if cb.body.get("type") == 5:
+        if cb.body.get("type") in (5, 6):
             return await self.followup(inter, within)
         return cb
 
@@ -702,6 +703,12 @@ class FakeDiscord:
         """Click the button ``custom_id`` on a message the bot sent."""
         message = self.messages[message_id]
         data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interaction(3, data, message=message, **kw)
+
+    async def select(self, message_id: int, custom_id: str, values: list[str], **kw: Any) -> Sent:
+        """Pick ``values`` in the string select ``custom_id`` on a message the bot sent."""
+        message = self.messages[message_id]
+        data = {"custom_id": custom_id, "component_type": 3, "values": values}
         return await self._interaction(3, data, message=message, **kw)
 
     async def context_menu_message(self, name: str, target: JSON, **kw: Any) -> Sent:

@@ -1,0 +1,109 @@
+"""Teaching over the wire: a member's unsure question and the suggestion they picked show up in
+/kb gaps; the moderator picks the entry in the gaps select; the next member asking the same
+question gets that answer. A plain member cannot teach, by select or by /kb teach."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.engine.answer import Outcome
+from bot.gaps_ui import NOT_ALLOWED
+from bot.knowledge.loader import load_knowledge
+from bot.ui import parse_ask
+from tests.e2e import test_careerbot as careerbot
+from tests.e2e.fake_discord import EPHEMERAL, FakeDiscord
+from tests.e2e.test_careerbot import custom_ids, final, visible_text
+
+pytestmark = pytest.mark.e2e
+
+# The fixtures of the main e2e module: a bot on a private copy of the knowledge.
+bot, knowledge, settings = careerbot.bot, careerbot.knowledge, careerbot.settings
+
+BURNOUT = "csr-stress-burnout"
+QUESTION = "how do i stop burning out on the phones"
+
+
+def snapshot(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in root.rglob("*.yaml")}
+
+
+def gap_selects(rec: Any) -> list[str]:
+    return [c for c in custom_ids(rec) if c.startswith("careerbot:gap:")]
+
+
+async def test_a_gap_is_taught_from_the_gaps_select(
+    fake: FakeDiscord, bot: Any, settings: Settings, knowledge: Path
+) -> None:
+    before = Engine(load_knowledge(knowledge)).ask(QUESTION)
+    assert before.outcome is Outcome.UNSURE and BURNOUT in [s.entry_id for s in before.suggestions]
+    asked = await final(fake, await fake.slash("ask", {"question": QUESTION}))
+    pick = next(c for c in custom_ids(asked) if (parse_ask(c) or ("",))[0] == BURNOUT)
+    assert asked.message is not None
+    await fake.response(await fake.click(int(asked.message["id"]), pick))
+
+    gaps = await final(fake, await fake.slash("kb gaps", user=fake.moderator))
+    assert int(gaps.data.get("flags", 0) or 0) & EPHEMERAL
+    assert QUESTION in visible_text(gaps)
+    assert f"members picked `{BURNOUT}` ×1" in visible_text(gaps)
+    (select,) = gap_selects(gaps)[:1]
+    assert gaps.message is not None
+    gaps_id = int(gaps.message["id"])
+
+    refused = await fake.response(await fake.select(gaps_id, select, [BURNOUT], user=fake.member))
+    assert NOT_ALLOWED in visible_text(refused)
+    assert (
+        QUESTION
+        not in (knowledge / "careers")
+        .joinpath("customer-service-representative/qa/work.yaml")
+        .read_text()
+    )
+
+    inter = await fake.select(gaps_id, select, [BURNOUT], user=fake.moderator)
+    edited = await fake.final_message(inter, within=60)
+    text = visible_text(edited)
+    assert f"✅ Taught “{QUESTION}” → `{BURNOUT}` by moderator" in text, text
+    assert "knowledge/careers/customer-service-representative/qa/work.yaml:" in text
+    assert select not in custom_ids(edited)  # that gap's select is gone
+
+    answer = await final(fake, await fake.slash("ask", {"question": QUESTION}))
+    assert "How can CSRs prevent burnout?" in visible_text(answer)
+    entry = next(
+        e
+        for e in yaml.safe_load(
+            (knowledge / "careers/customer-service-representative/qa/work.yaml").read_text()
+        )["entries"]
+        if e["id"] == BURNOUT
+    )
+    assert entry["phrasings"][-1] == QUESTION
+
+    history = await final(fake, await fake.slash("kb history", user=fake.moderator))
+    assert f"“{QUESTION}” → {BURNOUT}" in visible_text(history)
+
+
+async def test_a_plain_member_cannot_teach(fake: FakeDiscord, bot: Any, knowledge: Path) -> None:
+    before = snapshot(knowledge)
+    inter = await fake.slash("kb teach", {"question": QUESTION, "entry": BURNOUT})
+    reply = await final(fake, inter)
+    assert int(reply.data.get("flags", 0) or 0) & EPHEMERAL
+    assert "Taught" not in visible_text(reply)
+    assert snapshot(knowledge) == before
+
+
+async def test_kb_teach_and_untaught(fake: FakeDiscord, bot: Any, knowledge: Path) -> None:
+    work = knowledge / "careers/customer-service-representative/qa/work.yaml"
+    original = work.read_bytes()
+    inter = await fake.slash(
+        "kb teach", {"question": QUESTION, "entry": BURNOUT}, user=fake.moderator
+    )
+    reply = await final(fake, inter, within=60)
+    assert "✅ Taught" in visible_text(reply) and "(#1)" in visible_text(reply)
+    assert work.read_bytes() != original
+    undo = await final(fake, await fake.slash("kb untaught", {"id": 1}, user=fake.moderator), 60)
+    assert "↩️ Undid #1" in visible_text(undo)
+    assert work.read_bytes() == original
