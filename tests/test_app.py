@@ -128,7 +128,17 @@ async def test_command_surface(bot_with_cogs: CareerBot) -> None:
     assert isinstance(kb, app_commands.Group)
     assert kb.guild_only
     assert kb.default_permissions == discord.Permissions(manage_guild=True)
-    assert {c.name for c in kb.commands} == {"reload", "check", "stats", "gaps", "entry", "sync"}
+    assert {c.name for c in kb.commands} == {
+        "reload",
+        "check",
+        "stats",
+        "gaps",
+        "entry",
+        "sync",
+        "teach",
+        "history",
+        "untaught",
+    }
     for sub in kb.commands:
         assert sub.checks, f"/kb {sub.name} must check permissions in code"
 
