@@ -1,14 +1,15 @@
 """Answer/unsure thresholds fitted on held-out predictions, and the cross-validation report.
 
-Every training question was asked with itself left out (bot/engine/ranker.py), so its
+Every training question was asked with itself held out (bot/engine/ranker.py), so its
 top probability and whether the top target was right say how the engine does on phrasings
-it has not seen. The answer threshold minimises
+it has not seen. The answer threshold is the one that minimises
 
-    missed answers + WRONG_COST x wrong answers + DECLINE_COST x answered declined examples
+    missed answers + WRONG_COST x wrong answers
 
-(each as a rate of its own set: a wrong answer with citations is the worst outcome); the
-unsure threshold below it trades declined examples shown suggestions against in-scope
-questions whose right entry would be among the suggestions.
+(rates of the in-scope questions: a wrong answer with citations is the worst outcome) among
+those that answer at most DECLINE_MAX of the knowledge's declined examples; the unsure
+threshold below it trades declined examples shown suggestions against in-scope questions
+whose right entry would be among the suggestions.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-WRONG_COST = 1.5
-DECLINE_COST = 3.0
+WRONG_COST = 2.0
+DECLINE_MAX = 0.05
 UNSURE_DECLINE_COST = 1.0
 UNSURE_GAIN = 0.5
 GRID = np.round(np.arange(0.10, 0.96, 0.01), 2)
@@ -62,12 +63,12 @@ def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
     right = np.asarray([o.right for o in ins])
     top3 = np.asarray([o.in_top3 for o in ins])
     p_out = np.asarray([o.prob for o in outs]) if outs else np.zeros(0)
-    best_a, best_cost = 0.6, float("inf")
+    best_a, best_cost = float(GRID[-1]), float("inf")
     for g in GRID:
+        if len(p_out) and float((p_out >= g).mean()) > DECLINE_MAX:
+            continue
         answered = p_in >= g
         cost = float((right & ~answered).mean()) + WRONG_COST * float((~right & answered).mean())
-        if len(p_out):
-            cost += DECLINE_COST * float((p_out >= g).mean())
         if cost < best_cost - 1e-12:
             best_a, best_cost = float(g), cost
     best_u, best_cost = best_a, 0.0

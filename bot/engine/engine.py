@@ -398,7 +398,16 @@ class Engine(LegacyRanking):
                     forced.append(idx)
                     break
         uniq = set(words)
-        unknown = sum(1 for w in uniq if stem(w) not in self.postings) / max(len(uniq), 1)
+        left_out = set(exclude)
+
+        def known(w: str) -> bool:
+            docs = self.postings.get(stem(w))
+            if docs is None:
+                return False
+            # A phrasing asked as training must not know its own words (leave-one-out).
+            return not left_out or any(int(d) not in left_out for d in docs[: len(left_out) + 1])
+
+        unknown = sum(1 for w in uniq if not known(w)) / max(len(uniq), 1)
         return Context(
             careers=tuple(self._career_code(c) for c in u.careers),
             level=self._level_code(u.level),

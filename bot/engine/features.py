@@ -109,12 +109,19 @@ class SignalIndex:
     ) -> tuple[FloatArray, FloatArray, FloatArray | None, FloatArray]:
         """(word, char, emb or None, query embeddings): rows = queries, columns = documents."""
         qw, qc, qe = self.vectors(queries, embedder)
+        sw, sc, se = self.sims_of(qw, qc, qe)
+        return sw, sc, se, qe
+
+    def sims_of(
+        self, qw: sparse.csr_matrix, qc: sparse.csr_matrix, qe: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+        """The similarities of already vectorised questions (see ``vectors``)."""
         sw = np.asarray((qw @ self.word_t).toarray(), dtype=np.float32)
         sc = np.asarray((qc @ self.char_t).toarray(), dtype=np.float32)
         se: FloatArray | None = None
         if self.dense and len(self.emb):
             se = np.ascontiguousarray((self.emb @ qe.T).T, dtype=np.float32)
-        return sw, sc, se, qe
+        return sw, sc, se
 
     def emb_for(self, docs: npt.NDArray[np.int64], qe: FloatArray) -> FloatArray:
         """Embedding similarities of one question (``qe``) to some documents."""

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from bot.engine.embed import Embedder
 from bot.engine.features import FloatArray, QueryText, SignalIndex
+from bot.engine.linear import LinearSignal, design
 
 IntArray = npt.NDArray[np.int64]
 AnyArray = npt.NDArray[Any]
@@ -56,6 +57,8 @@ FEATURES = (
     "is_fact",
     "kernel_ridge",
     "legacy",
+    "linear",
+    "linear_best",
 )
 NULL_FEATURES = ("bias", "decline_word", "decline_char", "decline_emb", "unknown", "short")
 L2 = 1e-4
@@ -135,9 +138,26 @@ class Ranker:
         self.v = np.zeros(len(NULL_FEATURES), dtype=np.float64)
         # A sensible start (also what an unfitted ranker uses).
         self.w[:6] = (2.0, 3.0, 4.0, 1.0, 1.0, 1.0)
-        self.w[6:] = (2.0, 1.0, -2.0, -1.0, 0.5, -1.0, -0.2, 0.3, -0.5, 0.0, 2.0, 2.0)
+        self.w[6:] = (2.0, 1.0, -2.0, -1.0, 0.5, -1.0, -0.2, 0.3, -0.5, 0.0, 2.0, 2.0, 2.0, 0.5)
         self._fit_kernel_ridge()
+        self._fit_linear()
         self.v[:4] = (2.5, 1.0, 1.0, 1.0)
+
+    # ------------------------------------------------------------------ linear classifier
+    def _fit_linear(self) -> None:
+        """The per-target linear classifier (bot/engine/linear.py) while it stays small."""
+        self.linear: LinearSignal | None = None
+        idx, n = self.index, self.n_docs
+        n_features = idx.word_t.shape[0] + idx.char_t.shape[0] + idx.dim
+        if n == 0 or not idx.dense or not LinearSignal.feasible(self.n_targets, n_features):
+            return
+        x = design(idx.word_t[:, :n].T.tocsr(), idx.char_t[:, :n].T.tocsr(), idx.emb[:n])
+        self.linear = LinearSignal(x, self.doc_target, self.n_targets)
+
+    def _linear_scores(self, qw: AnyArray, qc: AnyArray, qe: FloatArray) -> FloatArray | None:
+        if self.linear is None:
+            return None
+        return self.linear.scores(design(qw, qc, qe))
 
     # ------------------------------------------------------------------ kernel ridge
     def _fit_kernel_ridge(self) -> None:
@@ -219,8 +239,13 @@ class Ranker:
         qe: FloatArray,
         ctx: Context,
         exclude: int | None = None,
+        lin: FloatArray | None = None,
     ) -> tuple[IntArray, AnyArray, AnyArray]:
-        """(candidate targets, their features, the "none" alternative's features)."""
+        """(candidate targets, their features, the "none" alternative's features).
+        ``lin``: the linear classifier's scores of the question (none: not used)."""
+        lr = self.linear
+        if lr is not None and exclude is not None and exclude < self.n_docs and len(lr.oof):
+            lin = lr.oof[exclude]  # scored by a classifier that never saw it
         max_w, mean_w, counts = self._target_stats(sw, exclude)
         max_c, mean_c, _ = self._target_stats(sc, exclude)
         retrieval = max_w + max_c
@@ -230,6 +255,8 @@ class Ranker:
         krr = self._krr_scores(sw, sc, se, exclude)
         if krr is not None:
             retrieval = retrieval + 2.0 * krr
+        if lin is not None:
+            retrieval = retrieval + 2.0 * lin
         retrieval = np.where(counts > 0, retrieval, -np.inf)
         k = min(CANDIDATES, self.n_targets)
         if k == 0:
@@ -278,6 +305,9 @@ class Ranker:
         if krr is not None:
             f[:, 16] = krr[cand]
         f[:, 17] = [ctx.legacy.get(int(t), 0.0) for t in cand]
+        if lin is not None:
+            f[:, 18] = lin[cand]
+            f[:, 19] = lin[cand] >= float(lin.max())
         return cand, f, self._null(sw, sc, se, qe, ctx, exclude)
 
     def _emb_stats(
@@ -327,16 +357,20 @@ class Ranker:
     def score(self, queries: Sequence[QueryText], ctx: Context, embedder: Embedder) -> Scored:
         """One message (``queries``: the whole message, then optionally its question part,
         which weighs more) -> candidates and their probabilities, best first."""
-        sw, sc, se, qe = self.index.sims(queries, embedder)
+        qw, qc, qe = self.index.vectors(queries, embedder)
+        sw, sc, se = self.index.sims_of(qw, qc, qe)
+        lin = self._linear_scores(qw, qc, qe)
         if len(queries) > 1:
             mix = np.asarray([0.35, 0.65], dtype=np.float32)[:, None]
             sw_r, sc_r = (mix * sw[:2]).sum(0), (mix * sc[:2]).sum(0)
             se_r = None if se is None else (mix * se[:2]).sum(0)
+            lin_r = None if lin is None else (mix * lin[:2]).sum(0)
             qe_r = qe[0] * 0.35 + qe[1] * 0.65
             qe_r = qe_r / max(float(np.linalg.norm(qe_r)), 1e-9)
         else:
             sw_r, sc_r, se_r, qe_r = sw[0], sc[0], None if se is None else se[0], qe[0]
-        cand, f, g = self.features(sw_r, sc_r, se_r, qe_r, ctx)
+            lin_r = None if lin is None else lin[0]
+        cand, f, g = self.features(sw_r, sc_r, se_r, qe_r, ctx, lin=lin_r)
         return self._probs(cand, f, g)
 
     def _probs(self, cand: IntArray, f: FloatArray, g: FloatArray) -> Scored:
@@ -364,11 +398,19 @@ class Ranker:
         out: list[Sample] = []
         chunk = max(1, min(256, 4_000_000 // max(self.n_docs + self.n_declined, 1)))
         for lo in range(0, len(texts), chunk):
-            sw, sc, se, qe = self.index.sims(texts[lo : lo + chunk], embedder)
+            qw, qc, qe = self.index.vectors(texts[lo : lo + chunk], embedder)
+            sw, sc, se = self.index.sims_of(qw, qc, qe)
+            lin = self._linear_scores(qw, qc, qe)
             for j in range(sw.shape[0]):
                 i = lo + j
                 cand, f, g = self.features(
-                    sw[j], sc[j], None if se is None else se[j], qe[j], contexts[i], exclude[i]
+                    sw[j],
+                    sc[j],
+                    None if se is None else se[j],
+                    qe[j],
+                    contexts[i],
+                    exclude[i],
+                    None if lin is None else lin[j],
                 )
                 if labels[i] < 0:
                     label = -1

@@ -28,7 +28,7 @@ from bot.engine.ranker import Context, Ranker, TargetMeta
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "learned-3"
+ENGINE_VERSION = "learned-4"
 """Part of the cache key: bump when features, training or the pickled classes change."""
 TRAIN_SMALL = 4000
 """Phrasings asked (each left out) to fit the weights and thresholds, small knowledge."""
@@ -121,6 +121,8 @@ def train(
     labels = [int(targets[d]) for d in askable] + [-1] * len(decl)
     samples = ranker.samples(texts, contexts, exclude, labels, embedder)
     ranker.fit(samples)
+    if ranker.linear is not None:
+        ranker.linear.drop_training_state()  # out-of-fold scores: fitting only, not cached
     outcomes: list[Outcome] = []
     misses: list[tuple[str, str, str]] = []
     for i, s in enumerate(samples):
