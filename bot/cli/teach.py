@@ -14,14 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import sqlite3
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.cli._common import add_config_argument, database_path
-
-if TYPE_CHECKING:
-    from bot.store import Teaching
+from bot.store import StoreUnavailable, Teaching
 
 HELP = "Teach a question to an entry (or --decline it, or --undo a teaching) in the knowledge."
 
@@ -82,7 +80,11 @@ def _undo(args: argparse.Namespace, db: Path | None) -> int:
     if db is None or not db.exists():
         print("careerbot: no question log to find the teaching in", file=sys.stderr)
         return 1
-    found = asyncio.run(_lookup(db, args.undo, mark=False))
+    try:
+        found = asyncio.run(_lookup(db, args.undo, mark=False))
+    except (StoreUnavailable, OSError, sqlite3.Error) as exc:
+        print(f"careerbot: {exc}", file=sys.stderr)
+        return 1
     if found is None:
         print(f"careerbot: no teaching {args.undo} in the history", file=sys.stderr)
         return 1
@@ -103,7 +105,6 @@ def _undo(args: argparse.Namespace, db: Path | None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.store import Teaching
     from bot.teach import TeachRefused, teach
 
     if not args.knowledge.is_dir():
@@ -129,7 +130,12 @@ def run(args: argparse.Namespace) -> int:
         text=taught.edit.text,
         written=taught.written,
     )
-    number = asyncio.run(_history(db, record)) if db is not None and not args.diff else None
+    number = None
+    if db is not None and not args.diff:
+        try:
+            number = asyncio.run(_history(db, record))
+        except (StoreUnavailable, OSError, sqlite3.Error) as exc:
+            print(f"careerbot: taught, but not kept in the history: {exc}", file=sys.stderr)
     what = taught.entry_id or "declined"
     if taught.written:
         ref = f" as teaching {number}" if number else ""

@@ -191,3 +191,12 @@ def test_gaps_suggest_shows_member_picks_and_likely_entries(tmp_path: Path) -> N
     assert f"members picked: {BURNOUT} ×1" in shown.stdout
     likely = next(line for line in shown.stdout.splitlines() if "likely entries:" in line)
     assert likely.split(":", 1)[1].strip() != "none"
+
+
+def test_a_broken_question_log_does_not_lose_the_teaching(knowledge: Path, tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    done = cli(BURNOUT_QUESTION, BURNOUT, "--knowledge", str(knowledge), "--database", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "not kept in the history" in done.stderr and "Traceback" not in done.stderr
+    assert BURNOUT_QUESTION in (knowledge / WORK).read_text()
