@@ -4,6 +4,8 @@ question gets that answer. A plain member cannot teach, by select or by /kb teac
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +109,35 @@ async def test_kb_teach_and_untaught(fake: FakeDiscord, bot: Any, knowledge: Pat
     undo = await final(fake, await fake.slash("kb untaught", {"id": 1}, user=fake.moderator), 60)
     assert "↩️ Undid #1" in visible_text(undo)
     assert work.read_bytes() == original
+
+
+def immutable(folder: Path, on: bool) -> bool:
+    """chattr ±i: an immutable folder refuses new files even to root (a read-only mount)."""
+    if shutil.which("chattr") is None:
+        return False
+    flag = "+i" if on else "-i"
+    done = subprocess.run(["chattr", flag, str(folder)], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+async def test_a_read_only_knowledge_folder_gets_a_diff_attachment(
+    fake: FakeDiscord, bot: Any, knowledge: Path
+) -> None:
+    qa = knowledge / "careers/customer-service-representative/qa"
+    if not immutable(qa, True):
+        pytest.skip("chattr +i is not available here (needs root on ext4)")
+    try:
+        before = snapshot(knowledge)
+        inter = await fake.slash(
+            "kb teach", {"question": QUESTION, "entry": BURNOUT}, user=fake.moderator
+        )
+        reply = await final(fake, inter, within=60)
+        assert "read-only" in visible_text(reply), visible_text(reply)
+        (diff,) = reply.files
+        assert diff.filename == "taught.diff"
+        text = diff.data.decode()
+        assert text.startswith("--- a/knowledge/careers/customer-service-representative/qa/")
+        assert f"\n+      - {QUESTION}\n" in text
+        assert snapshot(knowledge) == before
+    finally:
+        immutable(qa, False)
