@@ -153,10 +153,7 @@ class SqliteStore:
             # process opening it at the same moment may hold.
             await db.execute(f"PRAGMA busy_timeout={OPEN_BUSY_MS}")
             await check_file(db, path)  # read-only: nothing is written to a bad file
-            await db.execute("PRAGMA journal_mode=WAL")
-            await db.execute("PRAGMA synchronous=NORMAL")
-            await migrate(db)
-            salt = await _salt(db)
+            salt = await _prepare(db)
             await db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
         except BaseException as exc:
             with contextlib.suppress(Exception):
@@ -420,12 +417,46 @@ async def migrate(db: aiosqlite.Connection) -> int:
             raise
 
 
+def _is_busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc)
+    )
+
+
+async def _prepare(db: aiosqlite.Connection) -> str:
+    """WAL, migrations and the salt; returns the salt.
+
+    Several processes opening one fresh file race here, and SQLite answers some of those races
+    with an immediate "database is locked" that no busy_timeout waits out (a deferred
+    transaction whose snapshot another process's commit made stale, or the switch to WAL
+    while another connection holds the file). Those are retried until OPEN_BUSY_MS passes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + OPEN_BUSY_MS / 1000
+    delay = 0.01
+    while True:
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await migrate(db)
+            return await _salt(db)
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or loop.time() > deadline:
+                raise
+            if db.in_transaction:
+                await db.rollback()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 async def _salt(db: aiosqlite.Connection) -> str:
     async with db.execute("SELECT value FROM meta WHERE key = 'user_salt'") as cur:
         row = await cur.fetchone()
     if row is not None:
         return str(row[0])
     # OR IGNORE + read back: of two processes creating the salt at once, the first one wins.
+    # BEGIN IMMEDIATE takes the write lock first (waiting under busy_timeout), so the insert
+    # never has to upgrade a read snapshot another process's commit has made stale.
+    await db.execute("BEGIN IMMEDIATE")
     await db.execute(
         "INSERT OR IGNORE INTO meta (key, value) VALUES ('user_salt', ?)", (secrets.token_hex(16),)
     )
