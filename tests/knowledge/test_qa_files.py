@@ -105,7 +105,8 @@ def test_part_b_file_validates_and_declares_its_schema(name: str) -> None:
     qa = QAFile.model_validate(read(path))
     for entry in qa.entries:
         assert entry.id.startswith("csr-"), entry.id
-        assert 4 <= len(entry.phrasings) <= 6, entry.id
+        # Enough phrasings to learn from (issue 9: the matcher is trained on them).
+        assert 10 <= len(entry.phrasings) <= 30, entry.id
         assert set(entry.sources) <= SOURCE_IDS, entry.id
 
 
