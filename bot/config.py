@@ -43,7 +43,7 @@ class EngineConfig(_Section):
     unsure_threshold: float | None = Field(
         default=None, ge=0, le=1, description="Override of the unsure threshold (None: fitted)."
     )
-    matcher: Literal["legacy", "learned"] = "legacy"
+    matcher: Literal["legacy", "learned"] = "learned"
     model_path: Path | None = Field(
         default=None, description="A LOCAL embedding model folder; nothing is downloaded."
     )

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from rapidfuzz import fuzz
+
 from bot.engine import Engine
 from bot.engine.answer import Outcome
 from bot.knowledge.base import KnowledgeBase, KnowledgeError
@@ -178,6 +180,9 @@ def teach(
         known = _known(engine, kb, text)
         if known:
             raise TeachRefused(f"not taught: {known}")
+        near = _near_duplicate(engine, text, entry_id)
+        if near:
+            raise TeachRefused(f"not taught: {near}")
         try:
             if entry_id is None:
                 path = root / DECLINE_FILE
@@ -188,7 +193,8 @@ def teach(
                 edit = add_phrasing(path, label, path.read_text(encoding="utf-8"), entry_id, text)
         except EditError as exc:
             raise TeachRefused(str(exc)) from None
-        after = _validated(root, edit, factory).ask(text)
+        new_engine = _validated(root, edit, factory)
+        after = new_engine.ask(text)
         if entry_id is None and after.outcome is not Outcome.DECLINE:
             raise TeachRefused(
                 f"not taught: even as a declined example it would still get "
@@ -201,8 +207,50 @@ def teach(
                 f"not taught: as a phrasing of {entry_id} it would still get "
                 f"{_outcome(after.outcome, after.entry_id)}"
             )
+        stolen = _taken_over(engine, new_engine, text, entry_id)
+        if stolen is not None:
+            raise TeachRefused(f"not taught: {stolen}")
         written = _write(edit) if write else False
         return Taught(text, entry_id, edit, written)
+
+
+NEAR_DUPLICATE = 90
+"""rapidfuzz token-set ratio from which a taught text counts as another entry's phrasing."""
+
+
+def _near_duplicate(engine: Engine, text: str, entry_id: str | None) -> str | None:
+    """Why ``text`` already belongs to another entry, if it does: it is almost one of the
+    phrasings of an entry it ranks near (one text in two entries contradicts itself)."""
+    _, ranked = engine.rank(text)
+    key = engine.normalise(text)
+    for r in ranked[:3]:
+        near = engine.kb.entries.get(engine.targets[r.target].id)
+        if near is None or near.id == entry_id:
+            continue
+        for phrasing in (near.question, *near.phrasings):
+            if fuzz.token_set_ratio(key, engine.normalise(phrasing)) >= NEAR_DUPLICATE:
+                return f"it is almost {phrasing!r}, a phrasing of {near.id}"
+    return None
+
+
+def _taken_over(before: Engine, after: Engine, text: str, entry_id: str | None) -> str | None:
+    """Why the taught text would change other answers, if it would: the phrasings of the
+    entry it went to before (a learned matcher learns from one line) must still go there."""
+    _, ranked = before.rank(text)
+    if not ranked:
+        return None
+    was = before.targets[ranked[0].target].id
+    entry = before.kb.entries.get(was)
+    if entry is None or was == entry_id:
+        return None
+    for phrasing in (entry.question, *entry.phrasings):
+        now = after.ask(phrasing)
+        if now.outcome is Outcome.ANSWER and now.entry_id != was and now.entry_id == entry_id:
+            return (
+                f"it would still be a {was} question: as a phrasing of {entry_id or 'nothing'} "
+                f"it would take {phrasing!r} from {was} too"
+            )
+    return None
 
 
 def untaught(root: Path, label: str, row: str, near: int, *, write: bool = True) -> Edit:

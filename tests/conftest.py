@@ -12,16 +12,35 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import discord  # noqa: F401
 
-from bot.engine import Engine
+import os
+from collections.abc import Iterator
+
+from bot.engine import Engine, EngineSettings
+from bot.engine.trained import user_cache_dir
 from bot.knowledge.loader import load_knowledge
 from tests.paths import KNOWLEDGE
 from tests.pg_server import pg_url, postgres_server  # noqa: F401 - fixtures for every folder
 
 
-@pytest.fixture(scope="session")
-def shipped_engine() -> Engine:
-    """The engine on the knowledge this repository ships (built once per run)."""
-    return Engine(load_knowledge(KNOWLEDGE))
+@pytest.fixture(scope="session", autouse=True)
+def engine_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One trained-model cache for the whole run, shared with the bot and CLI subprocesses
+    the tests start ($XDG_CACHE_HOME: the CLIs' default; e2e bots get it as their
+    engine.cache_dir), so the shipped knowledge is trained once per run, not per process."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shipped_engine(engine_cache: None) -> Engine:
+    """The engine on the knowledge this repository ships (built once per run, first: its
+    trained model is then in the shared cache for every process a test starts)."""
+    return Engine(load_knowledge(KNOWLEDGE), EngineSettings(cache_dir=user_cache_dir()))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

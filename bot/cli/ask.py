@@ -44,7 +44,8 @@ def result(engine: Engine, question: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.engine import Engine
+    from bot.engine import Engine, EngineSettings
+    from bot.engine.trained import user_cache_dir
     from bot.knowledge.base import KnowledgeError
     from bot.knowledge.loader import load_knowledge
     from bot.render import to_text
@@ -53,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         print("error: give a QUESTION or use --batch", file=sys.stderr)
         return 2
     try:
-        engine = Engine(load_knowledge(args.knowledge))
+        settings = EngineSettings(cache_dir=user_cache_dir())
+        engine = Engine(load_knowledge(args.knowledge), settings)
     except (KnowledgeError, OSError, ValueError) as exc:
         print(f"error: cannot load knowledge from {args.knowledge}: {exc}", file=sys.stderr)
         return 1

@@ -26,9 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def extra_checks(kb: KnowledgeBase) -> list[Problem]:
     """Checks beyond loading: the engine's self-test, so that a new entry cannot silently
     steal another entry's questions (every phrasing must rank its own entry first)."""
+    from bot.engine import EngineSettings
     from bot.engine.selftest import self_test
+    from bot.engine.trained import user_cache_dir
 
-    return self_test(kb)
+    return self_test(kb, EngineSettings(cache_dir=user_cache_dir()))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,10 +61,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"internal error while checking {root}: {type(failure).__name__}: {failure}")
         return 3
     if not problems and kb is not None:
+        from bot.engine import EngineSettings
         from bot.engine.selftest import cross_validation
+        from bot.engine.trained import user_cache_dir
 
         print(f"knowledge OK: {kb.counts().summary()}")
-        for line in cross_validation(kb):
+        for line in cross_validation(kb, EngineSettings(cache_dir=user_cache_dir())):
             print(line)
         return 0
     from bot.knowledge.report import problem_lines, summary

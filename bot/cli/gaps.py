@@ -30,11 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _suggestions(args: argparse.Namespace, gaps: list[Gap]) -> dict[str, list[str]]:
     """Per gap, the likely entries (the matcher's top Q&A entries for its example)."""
-    from bot.engine import Engine
+    from bot.engine import Engine, EngineSettings
+    from bot.engine.trained import user_cache_dir
     from bot.knowledge.loader import load_knowledge
     from bot.teach import likely_entries
 
-    engine = Engine(load_knowledge(args.knowledge))
+    settings = EngineSettings(cache_dir=user_cache_dir())
+    engine = Engine(load_knowledge(args.knowledge), settings)
     return {g.normalised: [i for i, _ in likely_entries(engine, g.example)] for g in gaps}
 
 

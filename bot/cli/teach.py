@@ -105,6 +105,8 @@ def _undo(args: argparse.Namespace, db: Path | None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.engine import Engine, EngineSettings
+    from bot.engine.trained import user_cache_dir
     from bot.teach import TeachRefused, teach
 
     if not args.knowledge.is_dir():
@@ -117,7 +119,14 @@ def run(args: argparse.Namespace) -> int:
         print("careerbot: give QUESTION and an ENTRY_ID, or --decline QUESTION", file=sys.stderr)
         return 2
     try:
-        taught = teach(args.knowledge, args.question, args.entry, write=not args.diff)
+        settings = EngineSettings(cache_dir=user_cache_dir())
+        taught = teach(
+            args.knowledge,
+            args.question,
+            args.entry,
+            factory=lambda kb: Engine(kb, settings),
+            write=not args.diff,
+        )
     except TeachRefused as exc:
         print(f"careerbot: {exc}", file=sys.stderr)
         return 1

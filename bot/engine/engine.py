@@ -34,14 +34,12 @@ from bot.engine.answerindex import AnswerIndex, name_words
 from bot.engine.complete import Completer
 from bot.engine.embed import Embedder, load_embedder
 from bot.engine.facts import fact_field, fact_id, source_refs
-from bot.engine.features import QueryText
+from bot.engine.learned import LearnedRanking
 from bot.engine.legacy import LEGACY_ANSWER, LEGACY_UNSURE, LegacyRanking
-from bot.engine.message import is_junk, is_smalltalk, question_part
+from bot.engine.message import is_junk, is_smalltalk
 from bot.engine.normalize import Normalizer, clean, stem
-from bot.engine.ranker import Context, TargetMeta
 from bot.engine.targets import EngineSettings as EngineSettings  # re-exported
 from bot.engine.targets import Ranked, Target
-from bot.engine.trained import TrainedModel, cache_key, load_cached, save_cached, train
 from bot.engine.understand import Detector, Understanding
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.model import Entry, Level, Topic
@@ -122,7 +120,7 @@ def _plural(name: str) -> str:
     return name if name.endswith("s") else name + "s"
 
 
-class Engine(LegacyRanking):
+class Engine(LearnedRanking, LegacyRanking):
     """Answers questions from a KnowledgeBase. Build once; ``ask`` never raises."""
 
     def __init__(
@@ -137,8 +135,6 @@ class Engine(LegacyRanking):
             settings, default_career=kb.default_career_for(settings.default_career)
         )
         self._embedder = embedder
-        self._careers: dict[str, int] = {}
-        self._topics: dict[str, int] = {}
         self._multi_career_targets: dict[int, bool] = {}  # filled as questions need it
         self.norm = Normalizer(kb.synonyms, self._vocabulary())
         self.detector = Detector(kb, self.norm)
@@ -174,7 +170,7 @@ class Engine(LegacyRanking):
         )
         s = self.settings
         self.learned = s.matcher == "learned"
-        self.model = self._train(doc_raw) if self.learned else None
+        self.model = self._train(doc_raw, doc_target) if self.learned else None
         fitted_answer = self.model.answer_threshold if self.model else LEGACY_ANSWER
         fitted_unsure = self.model.unsure_threshold if self.model else LEGACY_UNSURE
         self.answer_threshold = (
@@ -198,7 +194,9 @@ class Engine(LegacyRanking):
         kb = self.kb
         words: list[str] = []
         for entry in kb.entries.values():
-            words += [entry.question, *entry.phrasings, entry.answer]
+            # Not the phrasings: they keep members' misspellings on purpose ("custmer"), and a
+            # misspelling in the vocabulary would stop being corrected.
+            words += [entry.question, entry.answer]
         for slug, ck in kb.careers.items():
             c = ck.career
             words += [c.name, c.plural or _plural(c.name), *c.aliases, slug.replace("-", " ")]
@@ -376,146 +374,12 @@ class Engine(LegacyRanking):
         return str(hit[2]).split(":")[0] if hit else None
 
     # ================================================================== ranking
-    def _qtext(self, words: Sequence[str]) -> QueryText:
-        return QueryText(" ".join(stem(w) for w in words), " ".join(words))
-
-    def _context(
-        self, words: Sequence[str], u: Understanding, exclude: Sequence[int] = ()
-    ) -> Context:
-        """The detectors' slots, the answer-text evidence and the hand-tuned ranking's scores,
-        as the ranker's codes (``exclude``: a phrasing document left out, for training)."""
-        content = self._content(words)
-        legacy = {r.target: r.score for r in self._legacy_rank(content, u, exclude)[:8]}
-        evidence = self.answers.evidence(stem(w) for w in content) if content else {}
-        forced: list[int] = []
-        if u.topic is not None:
-            career = u.career or self.settings.default_career
-            ids = [fact_id(u.topic, career, u.level)] if u.level else []
-            ids.append(fact_id(u.topic, career, None))
-            for tid in ids:
-                idx = self._target_index.get(tid)
-                if idx is not None:
-                    forced.append(idx)
-                    break
-        uniq = set(words)
-        left_out = set(exclude)
-
-        def known(w: str) -> bool:
-            docs = self.postings.get(stem(w))
-            if docs is None:
-                return False
-            # A phrasing asked as training must not know its own words (leave-one-out).
-            return not left_out or any(int(d) not in left_out for d in docs[: len(left_out) + 1])
-
-        unknown = sum(1 for w in uniq if not known(w)) / max(len(uniq), 1)
-        return Context(
-            careers=tuple(self._career_code(c) for c in u.careers),
-            level=self._level_code(u.level),
-            topic=self._topic_code(u.topic),
-            evidence=evidence,
-            forced=tuple(forced),
-            unknown=unknown,
-            n_words=len(words),
-            legacy=legacy,
-        )
-
-    def _text_context(self, text: str, exclude: Sequence[int] = ()) -> Context:
-        words = self.norm.words(text)
-        u = self.detector.understand(words, self.settings.default_career)
-        return self._context(words, u, exclude)
-
-    def _career_code(self, slug: str) -> int:
-        return self._careers.setdefault(slug, len(self._careers))
-
-    def _level_code(self, level: Level | None) -> int:
-        return -1 if level is None else list(Level).index(level)
-
-    def _topic_code(self, topic: object) -> int:
-        if topic is None:
-            return -1
-        key = str(getattr(topic, "value", topic))
-        return self._topics.setdefault(key, len(self._topics))
-
-    def _train(self, doc_raw: Sequence[str]) -> TrainedModel:
-        """The ranker for this knowledge: from the disk cache, else trained now."""
-        docs: list[QueryText] = []
-        doc_target: list[int] = []
-        doc_text: list[str] = []
-        copies: dict[tuple[int, str], list[int]] = {}
-        for d, (text, t) in enumerate(zip(doc_raw, self.doc_target.tolist(), strict=True)):
-            q = self._qtext(self.norm.words(text))
-            same = copies.setdefault((t, q.words), [])
-            same.append(d)
-            if len(same) > 1:
-                continue  # the same text twice in one target would leak past leave-one-out
-            docs.append(q)
-            doc_target.append(t)
-            doc_text.append(text)
-        # Each kept document's copies in the hand-tuned index (left out with it in training).
-        origin = [tuple(copies[(t, q.words)]) for t, q in zip(doc_target, docs, strict=True)]
-        declined = [self._qtext(self.norm.words(x)) for x in self.kb.decline]
-        meta = TargetMeta(
-            career=np.asarray([self._career_code(t.career) for t in self.targets], dtype=np.int64),
-            level=np.asarray([self._level_code(t.level) for t in self.targets], dtype=np.int64),
-            topic=np.asarray([self._topic_code(t.topic) for t in self.targets], dtype=np.int64),
-            is_fact=np.asarray([t.is_fact for t in self.targets], dtype=bool),
-            default_career=self._career_code(self.settings.default_career),
-        )
-        parts = [
-            self.settings.default_career,
-            self.kb.synonyms.model_dump_json(),
-            *(f"{t.id}|{t.career}|{t.topic}|{t.level}|{t.is_fact}" for t in self.targets),
-            *(f"{t}|{d.stems}|{d.words}" for t, d in zip(doc_target, docs, strict=True)),
-            *self.kb.decline,
-            *self._answer_texts,
-            *sorted(self._careers),
-        ]
-        key = cache_key(parts, self.embedder)
-        cache_dir = self.settings.cache_dir
-        model = load_cached(cache_dir, key)
-        if model is not None:
-            return model
-        model = train(
-            docs,
-            doc_target,
-            doc_text,
-            [t.id for t in self.targets],
-            origin,
-            declined,
-            list(self.kb.decline),
-            meta,
-            self._text_context,
-            self.embedder,
-        )
-        save_cached(cache_dir, key, model)
-        return model
-
     def _rank(self, question: str, words: Sequence[str], u: Understanding) -> list[Ranked]:
         if not words or is_junk(clean(question)):
             return []  # numbers or symbols alone ("2 2", "$", "!!! $ !!!") are not a question
         if self.model is None:
             return self._legacy_rank(self._content(words), u)
-        queries = [self._qtext(words)]
-        part = question_part(question)
-        if part is not None:
-            queries.append(self._qtext(self.norm.words(part)))
-        scored = self.model.ranker.score(queries, self._context(words, u), self.embedder)
-        ranked = [
-            Ranked(int(t), float(p))
-            for t, p in zip(scored.targets.tolist(), scored.probs.tolist(), strict=True)
-        ]
-        if u.careers:
-            # Another career's entry may be suggested, never answered: no CSR figures for a
-            # question about receptionists.
-            cap = max(0.0, self.answer_threshold - 0.01)
-            ranked = [
-                r
-                if self.targets[r.target].career in u.careers
-                else Ranked(r.target, min(r.score, cap))
-                for r in ranked
-            ]
-            ranked.sort(key=lambda r: -r.score)
-        return ranked
+        return self._learned_rank(self.model, question, u)
 
     # ================================================================== outcomes
     def _ask(self, question: str) -> Answer:

@@ -20,6 +20,10 @@ def _where(kb: KnowledgeBase, entry_id: str) -> tuple[str, int | None, str]:
     return path, None, path
 
 
+MISS_PAIRS = 15
+"""Pairs of entries listed by ``cross_validation`` (the most confused first)."""
+
+
 def self_test(kb: KnowledgeBase, settings: EngineSettings | None = None) -> list[Problem]:
     """Problems for every question/phrasing that does not rank its own entry first."""
     engine = Engine(kb, settings)
@@ -61,10 +65,12 @@ def self_test(kb: KnowledgeBase, settings: EngineSettings | None = None) -> list
 
 
 def cross_validation(kb: KnowledgeBase, settings: EngineSettings | None = None) -> list[str]:
-    """What the learned matcher does on the knowledge's own phrasings, each asked with itself
-    left out (a bounded sample at large sizes): the accuracy, then each phrasing that goes to
-    another entry. Information for moderators, not an error."""
+    """What the learned matcher does on the knowledge's own phrasings, each scored by a model
+    trained without it (cross-validation; a sample at large sizes): the accuracy, then the
+    pairs of entries whose phrasings go to each other most, with an example each.
+    Information for moderators (entries that overlap), not an error."""
     import dataclasses
+    from collections import Counter
 
     base = settings or EngineSettings()
     engine = Engine(kb, dataclasses.replace(base, matcher="learned"))
@@ -73,10 +79,15 @@ def cross_validation(kb: KnowledgeBase, settings: EngineSettings | None = None) 
     r = engine.model.report
     lines = [
         f"cross-validated: {r.accuracy:.1%} of {r.asked} phrasings find their own entry "
-        f"with themselves left out; {r.declined_right:.1%} of {r.declined_asked} declined "
+        f"when the model never saw them; {r.declined_right:.1%} of {r.declined_asked} declined "
         f"examples are declined (fitted thresholds: answer {r.answer_threshold:.2f}, "
         f"unsure {r.unsure_threshold:.2f})"
     ]
-    for text, own, went in r.misses:
-        lines.append(f"  {own}: phrasing {text!r} goes to {went}")
+    pairs = Counter((own, went) for _, own, went in r.misses)
+    example = {(own, went): text for text, own, went in reversed(r.misses)}
+    for (own, went), n in pairs.most_common(MISS_PAIRS):
+        lines.append(f"  {n} x {own} -> {went}, e.g. {example[(own, went)]!r}")
+    if len(pairs) > MISS_PAIRS:
+        rest = sum(n for _, n in pairs.most_common()[MISS_PAIRS:])
+        lines.append(f"  ... and {rest} more phrasings in {len(pairs) - MISS_PAIRS} other pairs")
     return lines

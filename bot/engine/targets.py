@@ -23,10 +23,9 @@ class EngineSettings:
     """A local embedding model folder (model2vec layout); None: the bundled wordllama model."""
     cache_dir: Path | None = None
     """Where the trained model is cached between starts; None: no cache (train each build)."""
-    matcher: str = "legacy"
-    """"learned": the matcher trained from the knowledge (bot/engine/ranker.py); "legacy": the
-    hand-tuned ranking (bot/engine/legacy.py), the default until the learned matcher's
-    calibration reaches the evaluation floors."""
+    matcher: str = "learned"
+    """"learned": the classifier trained from the knowledge (bot/engine/learned.py); "legacy":
+    the hand-tuned ranking it replaced (bot/engine/legacy.py), kept for comparison."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,33 +13,36 @@ import hashlib
 import logging
 import os
 import pickle
-import random
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
+from scipy import sparse
 
 from bot.engine.calibrate import Outcome, Report, fit_thresholds
+from bot.engine.classifier import IntentClassifier, QueryText, TextFeatures, cross_validate
 from bot.engine.embed import Embedder
-from bot.engine.features import DENSE_LIMIT, QueryText
-from bot.engine.ranker import Context, Ranker, TargetMeta
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "learned-4"
+ENGINE_VERSION = "learned-5"
 """Part of the cache key: bump when features, training or the pickled classes change."""
-TRAIN_SMALL = 4000
-"""Phrasings asked (each left out) to fit the weights and thresholds, small knowledge."""
-TRAIN_LARGE = 800
-"""The same above DENSE_LIMIT documents, so training stays about as costly as building."""
+CV_MAX = 6000
+"""Examples cross-validated at most (whole classes sampled above it), so that fitting the
+thresholds costs at most a few more fits of the classifier."""
 DECLINED_MAX = 2000
+ANSWER_WEIGHT = 1.0
+"""Weight of an answer's text as a training example, next to 1 for a phrasing."""
 
 
 @dataclass(slots=True)
 class TrainedModel:
-    ranker: Ranker
+    features: TextFeatures
+    classifier: IntentClassifier
     answer_threshold: float
     unsure_threshold: float
     report: Report
@@ -49,13 +52,63 @@ def cache_key(parts: Iterable[str], embedder: Embedder) -> str:
     import sklearn
 
     h = hashlib.sha256()
-    for p in (ENGINE_VERSION, sklearn.__version__, np.__version__, embedder.name, *parts):
+    from bot.engine import calibrate, classifier
+
+    settings = [
+        classifier.C,
+        classifier.EMB_SCALE,
+        classifier.TOL,
+        classifier.TOL_CV,
+        classifier.FOLDS,
+        classifier.MIN_DF_FROM,
+        classifier.PROJECTION,
+        classifier.PROJECT_ABOVE,
+        calibrate.WRONG_COST,
+        calibrate.DECLINE_COST,
+        ANSWER_WEIGHT,
+        calibrate.UNSURE_GAIN,
+        calibrate.UNSURE_DECLINE_COST,
+    ]
+    head = (ENGINE_VERSION, repr(settings), sklearn.__version__, np.__version__, embedder.name)
+    for p in (*head, *parts):
         h.update(p.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
 
 
+def user_cache_dir() -> Path:
+    """Where command-line tools without a config keep trained models: $XDG_CACHE_HOME or
+    ~/.cache, then careerbot/ (a cache: deleting it only means training again)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "careerbot"
+
+
+MEMO_SIZE = 4
+_memo: OrderedDict[str, TrainedModel] = OrderedDict()
+"""Models trained or loaded in this process, by key: a second engine on the same knowledge
+(``check``, a reload of unchanged files, the teacher's scratch copy) reuses one."""
+
+
 def load_cached(cache_dir: Path | None, key: str) -> TrainedModel | None:
+    """The model for ``key`` from this process's memo, else from ``cache_dir``."""
+    model = _memo.get(key)
+    if model is not None:
+        _memo.move_to_end(key)
+        return model
+    model = _load(cache_dir, key)
+    if model is not None:
+        _remember(key, model)
+    return model
+
+
+def _remember(key: str, model: TrainedModel) -> None:
+    _memo[key] = model
+    _memo.move_to_end(key)
+    while len(_memo) > MEMO_SIZE:
+        _memo.popitem(last=False)
+
+
+def _load(cache_dir: Path | None, key: str) -> TrainedModel | None:
     if cache_dir is None:
         return None
     path = Path(cache_dir) / f"engine-{key[:32]}.pickle"
@@ -71,6 +124,7 @@ def load_cached(cache_dir: Path | None, key: str) -> TrainedModel | None:
 
 
 def save_cached(cache_dir: Path | None, key: str, model: TrainedModel) -> None:
+    _remember(key, model)
     if cache_dir is None:
         return
     folder = Path(cache_dir)
@@ -93,51 +147,47 @@ def save_cached(cache_dir: Path | None, key: str, model: TrainedModel) -> None:
 
 
 def train(
-    docs: Sequence[QueryText],
-    doc_target: Sequence[int],
-    doc_text: Sequence[str],
-    target_ids: Sequence[str],
-    origin: Sequence[Sequence[int]],
+    texts: Sequence[QueryText],
+    labels: Sequence[int],
+    n_classes: int,
+    class_names: Sequence[str],
+    raw: Sequence[str],
     declined: Sequence[QueryText],
-    declined_text: Sequence[str],
-    meta: TargetMeta,
-    context: Callable[[str, Sequence[int]], Context],
+    answers: Sequence[QueryText],
+    answer_labels: Sequence[int],
     embedder: Embedder,
 ) -> TrainedModel:
-    """Build the signal index, fit the fusion on left-out phrasings, fit the thresholds."""
-    targets = np.asarray(doc_target, dtype=np.int64)
-    ranker = Ranker(docs, targets, len(target_ids), declined, meta, embedder)
-    counts = np.bincount(targets, minlength=len(target_ids))
-    askable = [d for d in range(len(docs)) if counts[targets[d]] >= 2]
-    limit = TRAIN_SMALL if len(docs) + len(declined) <= DENSE_LIMIT else TRAIN_LARGE
-    rng = random.Random(1234)  # noqa: S311 - a reproducible sample, not a secret
-    if len(askable) > limit:
-        askable = sorted(rng.sample(askable, limit))
-    decl = list(range(min(len(declined), DECLINED_MAX)))
-    texts = [docs[d] for d in askable] + [declined[i] for i in decl]
-    contexts = [context(doc_text[d], origin[d]) for d in askable]
-    contexts += [context(declined_text[i], ()) for i in decl]
-    exclude = askable + [len(docs) + i for i in decl]
-    labels = [int(targets[d]) for d in askable] + [-1] * len(decl)
-    samples = ranker.samples(texts, contexts, exclude, labels, embedder)
-    ranker.fit(samples)
-    if ranker.linear is not None:
-        ranker.linear.drop_training_state()  # out-of-fold scores: fitting only, not cached
+    """Fit the features and the classifier on the phrasings (``labels``: their class), the
+    declined examples (class ``n_classes``) and the answers' own text (weighing
+    ``ANSWER_WEIGHT``: a question naming what only an answer says, "Genesys", finds it), then
+    fit the thresholds on out-of-fold predictions of the phrasings and declined examples."""
+    x_texts = [*texts, *declined[:DECLINED_MAX]]
+    y = np.asarray([*labels, *([n_classes] * len(x_texts[len(texts) :]))], dtype=np.int64)
+    features = TextFeatures([*x_texts, *answers], embedder)
+    x = features.transform(x_texts, embedder)
+    xa = features.transform(answers, embedder)
+    ya = np.asarray(answer_labels, dtype=np.int64)
+    wa = np.full(len(answers), ANSWER_WEIGHT, dtype=np.float32)
+    classifier = IntentClassifier(n_classes).fit(
+        sparse.vstack([x, xa], format="csr"),
+        np.concatenate([y, ya]),
+        np.concatenate([np.ones(len(y), dtype=np.float32), wa]),
+    )
+    sample = _sample(y, n_classes)
+    oof = cross_validate(x[sample], y[sample], n_classes, extra=(xa, ya, wa))
     outcomes: list[Outcome] = []
     misses: list[tuple[str, str, str]] = []
-    for i, s in enumerate(samples):
-        scored = ranker.predict(s)
-        top = int(scored.targets[0]) if len(scored.targets) else -1
-        prob = float(scored.probs[0]) if len(scored.probs) else 0.0
-        if labels[i] < 0:
+    for row, i in zip(oof, sample.tolist(), strict=True):
+        order = np.argsort(-row[:n_classes])[:3]
+        top = int(order[0]) if len(order) else -1
+        prob = float(row[top]) * x_texts[i].known if top >= 0 else 0.0
+        if y[i] == n_classes:
             outcomes.append(Outcome(prob, False, False, True))
             continue
-        right = top == labels[i]
-        in_top3 = labels[i] in scored.targets[:3].tolist()
-        outcomes.append(Outcome(prob, right, in_top3, False))
-        if not right:
-            d = askable[i]
-            misses.append((doc_text[d], target_ids[labels[i]], target_ids[top] if top >= 0 else ""))
+        right = top == y[i]
+        outcomes.append(Outcome(prob, right, int(y[i]) in order.tolist(), False))
+        if not right and i < len(raw):
+            misses.append((raw[i], class_names[y[i]], class_names[top] if top >= 0 else ""))
     answer, unsure = fit_thresholds(outcomes)
     ins = [o for o in outcomes if not o.declined_example]
     outs = [o for o in outcomes if o.declined_example]
@@ -150,4 +200,17 @@ def train(
         unsure_threshold=unsure,
         misses=tuple(misses),
     )
-    return TrainedModel(ranker, answer, unsure, report)
+    return TrainedModel(features, classifier, answer, unsure, report)
+
+
+def _sample(y: npt.NDArray[np.int64], n_classes: int) -> npt.NDArray[np.int64]:
+    """The examples cross-validated: all of them, or a stratified sample of about CV_MAX
+    (whole classes kept together) when the knowledge is large."""
+    idx = np.arange(len(y), dtype=np.int64)
+    if len(y) <= CV_MAX:
+        return idx
+    rng = np.random.default_rng(1234)
+    classes = np.unique(y)
+    share = CV_MAX / len(y)
+    keep = [c for c in classes if c == n_classes or rng.random() < share]
+    return idx[np.isin(y, np.asarray(keep, dtype=np.int64))]

@@ -17,10 +17,14 @@ from bot.engine.answer import Outcome
 from bot.knowledge.loader import load_knowledge
 from bot.teach import TeachRefused, teach
 from tests.paths import KNOWLEDGE, ROOT
+from tests.teaching import BURNOUT, burnout_gap
 
-BURNOUT = "csr-stress-burnout"
-BURNOUT_QUESTION = "how do i stop burning out on the phones"
 WORK = Path("careers/customer-service-representative/qa/work.yaml")
+
+
+@pytest.fixture(scope="module")
+def gap(shipped_engine: Engine) -> str:
+    return burnout_gap(shipped_engine)
 
 
 @pytest.fixture
@@ -45,10 +49,10 @@ def cli(*args: str, user: list[str] | None = None) -> subprocess.CompletedProces
     )
 
 
-def test_a_taught_question_is_answered_and_only_its_line_changes(knowledge: Path) -> None:
-    assert Engine(load_knowledge(knowledge)).ask(BURNOUT_QUESTION).entry_id != BURNOUT
+def test_a_taught_question_is_answered_and_only_its_line_changes(gap: str, knowledge: Path) -> None:
+    assert Engine(load_knowledge(knowledge)).ask(gap).entry_id != BURNOUT
     before = snapshot(knowledge)
-    done = cli(BURNOUT_QUESTION, BURNOUT, "--knowledge", str(knowledge))
+    done = cli(gap, BURNOUT, "--knowledge", str(knowledge))
     assert done.returncode == 0, done.stderr
     assert f"knowledge/{WORK.as_posix()}:" in done.stdout
     after = snapshot(knowledge)
@@ -57,9 +61,9 @@ def test_a_taught_question_is_answered_and_only_its_line_changes(knowledge: Path
     old = before[str(WORK)].decode().splitlines()
     new = after[str(WORK)].decode().splitlines()
     added = [line for line in new if line not in old]
-    assert [line.strip() for line in added] == [f"- {BURNOUT_QUESTION}"]
+    assert [line.strip() for line in added] == [f"- {gap}"]
     assert [line for line in new if line != added[0]] == old
-    answer = Engine(load_knowledge(knowledge)).ask(BURNOUT_QUESTION)
+    answer = Engine(load_knowledge(knowledge)).ask(gap)
     assert (answer.outcome, answer.entry_id) == (Outcome.ANSWER, BURNOUT)
     check = subprocess.run(
         [sys.executable, "-m", "bot", "check", str(knowledge)],
@@ -74,7 +78,7 @@ def test_a_taught_question_is_answered_and_only_its_line_changes(knowledge: Path
 @pytest.mark.parametrize(
     ("question", "entry", "reason"),
     [
-        ("what is the median pay for csrs", BURNOUT, "would still get the answer"),
+        ("what is the median pay for csrs", BURNOUT, "almost .* a phrasing of csr-salary-median"),
         ("how to avoid burning out as a csr", BURNOUT, "already a phrasing of csr-stress-burnout"),
         ("x" * 301, BURNOUT, "at most 300"),
         ("   ", BURNOUT, "nothing to teach"),
@@ -115,7 +119,9 @@ def test_two_teaches_at_once_both_land(knowledge: Path) -> None:
     os.geteuid() != 0 or shutil.which("setpriv") is None,
     reason="needs root and setpriv to run the teach as a user who may not write",
 )
-def test_a_read_only_folder_gets_the_change_as_a_diff() -> None:
+def test_a_read_only_folder_gets_the_change_as_a_diff(
+    gap: str,
+) -> None:
     # pytest's tmp_path is private to root: this user-readable folder is made by hand.
     with tempfile.TemporaryDirectory() as scratch:
         Path(scratch).chmod(0o755)
@@ -125,11 +131,11 @@ def test_a_read_only_folder_gets_the_change_as_a_diff() -> None:
             path.chmod(0o555 if path.is_dir() else 0o444)
         before = snapshot(knowledge)
         nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-        done = cli(BURNOUT_QUESTION, BURNOUT, "--knowledge", str(knowledge), user=nobody)
+        done = cli(gap, BURNOUT, "--knowledge", str(knowledge), user=nobody)
         assert done.returncode == 0, done.stderr
         assert "read-only" in done.stderr
         assert done.stdout.startswith(f"--- a/knowledge/{WORK.as_posix()}\n")
-        assert f"\n+      - {BURNOUT_QUESTION}\n" in done.stdout
+        assert f"\n+      - {gap}\n" in done.stdout
         assert snapshot(knowledge) == before
         for path in [knowledge, *knowledge.rglob("*")]:
             path.chmod(0o755)
@@ -147,15 +153,15 @@ def run_bot(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_history_lists_the_teaching_and_undo_removes_exactly_it(
-    knowledge: Path, tmp_path: Path
+    gap: str, knowledge: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "log.sqlite3"
     before = snapshot(knowledge)
-    done = cli(BURNOUT_QUESTION, BURNOUT, "--knowledge", str(knowledge), "--database", str(db))
+    done = cli(gap, BURNOUT, "--knowledge", str(knowledge), "--database", str(db))
     assert done.returncode == 0 and "as teaching 1" in done.stdout, done
     listed = run_bot("history", "--database", str(db))
     assert listed.returncode == 0, listed.stderr
-    assert f"{BURNOUT_QUESTION!r} → {BURNOUT}" in listed.stdout
+    assert f"{gap!r} → {BURNOUT}" in listed.stdout
     assert f"knowledge/{WORK.as_posix()}:" in listed.stdout
     undone = cli("--undo", "1", "--knowledge", str(knowledge), "--database", str(db))
     assert undone.returncode == 0, undone.stderr
@@ -193,10 +199,12 @@ def test_gaps_suggest_shows_member_picks_and_likely_entries(tmp_path: Path) -> N
     assert likely.split(":", 1)[1].strip() != "none"
 
 
-def test_a_broken_question_log_does_not_lose_the_teaching(knowledge: Path, tmp_path: Path) -> None:
+def test_a_broken_question_log_does_not_lose_the_teaching(
+    gap: str, knowledge: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "log.sqlite3"
     db.write_bytes(b"this is not a database" * 100)
-    done = cli(BURNOUT_QUESTION, BURNOUT, "--knowledge", str(knowledge), "--database", str(db))
+    done = cli(gap, BURNOUT, "--knowledge", str(knowledge), "--database", str(db))
     assert done.returncode == 0, done.stderr
     assert "not kept in the history" in done.stderr and "Traceback" not in done.stderr
-    assert BURNOUT_QUESTION in (knowledge / WORK).read_text()
+    assert gap in (knowledge / WORK).read_text()

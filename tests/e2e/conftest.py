@@ -19,6 +19,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import discord
 
+from bot.engine.trained import user_cache_dir
 from tests.e2e.fake_discord import FakeDiscord, pointed_at
 
 FAKE_TOKEN = "fake.token.for-the-local-fake"
@@ -90,6 +91,8 @@ def fake_env(fake: FakeDiscord, **extra: str) -> dict[str, str]:
         CAREERBOT_FAKE_GUILD_READY_TIMEOUT="0.1",
         DISCORD_TOKEN=FAKE_TOKEN,
         PYTHONUNBUFFERED="1",
+        # The run's shared trained-model cache (tests/conftest.py): no cold training per bot.
+        CAREERBOT_ENGINE__CACHE_DIR=str(user_cache_dir()),
     )
     env.update(extra)
     return env

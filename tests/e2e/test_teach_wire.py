@@ -21,14 +21,18 @@ from bot.ui import parse_ask
 from tests.e2e import test_careerbot as careerbot
 from tests.e2e.fake_discord import EPHEMERAL, FakeDiscord
 from tests.e2e.test_careerbot import custom_ids, final, visible_text
+from tests.teaching import BURNOUT, burnout_gap
 
 pytestmark = pytest.mark.e2e
 
+
+@pytest.fixture(scope="module")
+def gap(shipped_engine: Engine) -> str:
+    return burnout_gap(shipped_engine)
+
+
 # The fixtures of the main e2e module: a bot on a private copy of the knowledge.
 bot, knowledge, settings = careerbot.bot, careerbot.knowledge, careerbot.settings
-
-BURNOUT = "csr-stress-burnout"
-QUESTION = "how do i stop burning out on the phones"
 
 
 def snapshot(root: Path) -> dict[Path, bytes]:
@@ -40,18 +44,18 @@ def gap_selects(rec: Any) -> list[str]:
 
 
 async def test_a_gap_is_taught_from_the_gaps_select(
-    fake: FakeDiscord, bot: Any, settings: Settings, knowledge: Path
+    gap: str, fake: FakeDiscord, bot: Any, settings: Settings, knowledge: Path
 ) -> None:
-    before = Engine(load_knowledge(knowledge)).ask(QUESTION)
+    before = Engine(load_knowledge(knowledge)).ask(gap)
     assert before.outcome is Outcome.UNSURE and BURNOUT in [s.entry_id for s in before.suggestions]
-    asked = await final(fake, await fake.slash("ask", {"question": QUESTION}))
+    asked = await final(fake, await fake.slash("ask", {"question": gap}))
     pick = next(c for c in custom_ids(asked) if (parse_ask(c) or ("",))[0] == BURNOUT)
     assert asked.message is not None
     await fake.response(await fake.click(int(asked.message["id"]), pick))
 
     gaps = await final(fake, await fake.slash("kb gaps", user=fake.moderator))
     assert int(gaps.data.get("flags", 0) or 0) & EPHEMERAL
-    assert QUESTION in visible_text(gaps)
+    assert gap in visible_text(gaps)
     assert f"members picked `{BURNOUT}` ×1" in visible_text(gaps)
     (select,) = gap_selects(gaps)[:1]
     assert gaps.message is not None
@@ -60,7 +64,7 @@ async def test_a_gap_is_taught_from_the_gaps_select(
     refused = await fake.response(await fake.select(gaps_id, select, [BURNOUT], user=fake.member))
     assert NOT_ALLOWED in visible_text(refused)
     assert (
-        QUESTION
+        gap
         not in (knowledge / "careers")
         .joinpath("customer-service-representative/qa/work.yaml")
         .read_text()
@@ -69,11 +73,11 @@ async def test_a_gap_is_taught_from_the_gaps_select(
     inter = await fake.select(gaps_id, select, [BURNOUT], user=fake.moderator)
     edited = await fake.final_message(inter, within=60)
     text = visible_text(edited)
-    assert f"✅ Taught “{QUESTION}” → `{BURNOUT}` by moderator" in text, text
+    assert f"✅ Taught “{gap}” → `{BURNOUT}` by moderator" in text, text
     assert "knowledge/careers/customer-service-representative/qa/work.yaml:" in text
     assert select not in custom_ids(edited)  # that gap's select is gone
 
-    answer = await final(fake, await fake.slash("ask", {"question": QUESTION}))
+    answer = await final(fake, await fake.slash("ask", {"question": gap}))
     assert "How can CSRs prevent burnout?" in visible_text(answer)
     entry = next(
         e
@@ -82,27 +86,29 @@ async def test_a_gap_is_taught_from_the_gaps_select(
         )["entries"]
         if e["id"] == BURNOUT
     )
-    assert entry["phrasings"][-1] == QUESTION
+    assert entry["phrasings"][-1] == gap
 
     history = await final(fake, await fake.slash("kb history", user=fake.moderator))
-    assert f"“{QUESTION}” → {BURNOUT}" in visible_text(history)
+    assert f"“{gap}” → {BURNOUT}" in visible_text(history)
 
 
-async def test_a_plain_member_cannot_teach(fake: FakeDiscord, bot: Any, knowledge: Path) -> None:
+async def test_a_plain_member_cannot_teach(
+    gap: str, fake: FakeDiscord, bot: Any, knowledge: Path
+) -> None:
     before = snapshot(knowledge)
-    inter = await fake.slash("kb teach", {"question": QUESTION, "entry": BURNOUT})
+    inter = await fake.slash("kb teach", {"question": gap, "entry": BURNOUT})
     reply = await final(fake, inter)
     assert int(reply.data.get("flags", 0) or 0) & EPHEMERAL
     assert "Taught" not in visible_text(reply)
     assert snapshot(knowledge) == before
 
 
-async def test_kb_teach_and_untaught(fake: FakeDiscord, bot: Any, knowledge: Path) -> None:
+async def test_kb_teach_and_untaught(
+    gap: str, fake: FakeDiscord, bot: Any, knowledge: Path
+) -> None:
     work = knowledge / "careers/customer-service-representative/qa/work.yaml"
     original = work.read_bytes()
-    inter = await fake.slash(
-        "kb teach", {"question": QUESTION, "entry": BURNOUT}, user=fake.moderator
-    )
+    inter = await fake.slash("kb teach", {"question": gap, "entry": BURNOUT}, user=fake.moderator)
     reply = await final(fake, inter, within=60)
     assert "✅ Taught" in visible_text(reply) and "(#1)" in visible_text(reply)
     assert work.read_bytes() != original
@@ -121,7 +127,7 @@ def immutable(folder: Path, on: bool) -> bool:
 
 
 async def test_a_read_only_knowledge_folder_gets_a_diff_attachment(
-    fake: FakeDiscord, bot: Any, knowledge: Path
+    gap: str, fake: FakeDiscord, bot: Any, knowledge: Path
 ) -> None:
     qa = knowledge / "careers/customer-service-representative/qa"
     if not immutable(qa, True):
@@ -129,7 +135,7 @@ async def test_a_read_only_knowledge_folder_gets_a_diff_attachment(
     try:
         before = snapshot(knowledge)
         inter = await fake.slash(
-            "kb teach", {"question": QUESTION, "entry": BURNOUT}, user=fake.moderator
+            "kb teach", {"question": gap, "entry": BURNOUT}, user=fake.moderator
         )
         reply = await final(fake, inter, within=60)
         assert "read-only" in visible_text(reply), visible_text(reply)
@@ -137,7 +143,7 @@ async def test_a_read_only_knowledge_folder_gets_a_diff_attachment(
         assert diff.filename == "taught.diff"
         text = diff.data.decode()
         assert text.startswith("--- a/knowledge/careers/customer-service-representative/qa/")
-        assert f"\n+      - {QUESTION}\n" in text
+        assert f"\n+      - {gap}\n" in text
         assert snapshot(knowledge) == before
     finally:
         immutable(qa, False)

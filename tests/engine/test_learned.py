@@ -1,5 +1,5 @@
-"""The learned matcher: signals, fusion, calibration, cache — with a tiny fake embedding model
-(one test loads the real bundled wordllama model)."""
+"""The learned matcher: features, classifier, cross-validation, calibration, classes, slots
+and cache — with a tiny fake embedding model (one test loads the real bundled wordllama)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,17 @@ from bot.engine import trained as trained_module
 from bot.engine.answer import Outcome
 from bot.engine.calibrate import Outcome as Held
 from bot.engine.calibrate import fit_thresholds
+from bot.engine.classifier import (
+    IntentClassifier,
+    QueryText,
+    TextFeatures,
+    cross_validate,
+    folds,
+)
 from bot.engine.embed import Vectors, WordLlamaEmbedder
-from bot.engine.features import QueryText
+from bot.engine.learned import CAREER, UNKNOWN
 from bot.engine.message import is_junk, is_smalltalk, question_part
-from bot.engine.normalize import clean, stem
-from bot.engine.ranker import FEATURES, Context, Ranker, TargetMeta
+from bot.engine.normalize import clean
 from bot.knowledge.base import KnowledgeBase
 
 
@@ -50,9 +56,16 @@ DECLINED = (
     "what is the weather like tomorrow",
     "how do i bake bread",
 )
+KEYS = ("refund", "password", "delivery")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(autouse=True)
+def fresh_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test trains for itself (no model remembered from another test)."""
+    monkeypatch.setattr(trained_module, "_memo", type(trained_module._memo)())
+
+
+@pytest.fixture
 def learned(fixture_kb: KnowledgeBase) -> Engine:
     kb = dataclasses.replace(fixture_kb, decline=DECLINED)
     return Engine(kb, LEARNED, embedder=FakeEmbedder())
@@ -62,54 +75,75 @@ def _q(text: str) -> QueryText:
     return QueryText(text, text)
 
 
-def _ranker(embedder: FakeEmbedder) -> Ranker:
-    docs = [
-        _q("salary pay money"),
-        _q("how much pay"),
-        _q("promotion career path"),
-        _q("get promoted"),
-    ]
-    meta = TargetMeta(
-        career=np.zeros(2, dtype=np.int64),
-        level=np.full(2, -1, dtype=np.int64),
-        topic=np.full(2, -1, dtype=np.int64),
-        is_fact=np.zeros(2, dtype=bool),
-        default_career=0,
-    )
-    return Ranker(docs, np.asarray([0, 0, 1, 1]), 2, [_q("pizza tonight")], meta, embedder)
+def _three_keywords() -> tuple[list[QueryText], np.typing.NDArray[np.int64]]:
+    """Three classes whose phrasings share filler words and differ in one keyword each."""
+    texts = [_q(f"{filler} {k}") for k in KEYS for filler in ("how do i", "what about", "help me")]
+    return texts, np.repeat(np.arange(3), 3).astype(np.int64)
 
 
-def test_signals_rank_the_target_sharing_the_words() -> None:
-    ranker = _ranker(FakeEmbedder())
-    scored = ranker.score([_q("what pay money")], Context(), FakeEmbedder())
-    assert scored.targets[0] == 0
-    assert scored.probs[0] > scored.probs[1]
-
-
-def test_leaving_a_phrasing_out_removes_its_own_evidence() -> None:
+# ---------------------------------------------------------------- features and classifier
+def test_features_put_word_char_and_embedding_blocks_side_by_side() -> None:
+    texts, _ = _three_keywords()
     e = FakeEmbedder()
-    ranker = _ranker(e)
-    sw, sc, se, qe = ranker.index.sims([_q("how much pay")], e)
-    _, with_self, _ = ranker.features(sw[0], sc[0], None if se is None else se[0], qe[0], Context())
-    _, left_out, _ = ranker.features(
-        sw[0], sc[0], None if se is None else se[0], qe[0], Context(), exclude=1
-    )
-    word = FEATURES.index("max_word")
-    assert with_self[0, word] == pytest.approx(1.0, abs=1e-5)  # itself
-    assert left_out[0, word] < 0.9  # only "salary pay money" is left
+    f = TextFeatures(texts, e)
+    x = f.transform([_q("refund please"), _q("")], e)
+    n_word = len(f.word.vocabulary_)
+    n_char = len(f.char.vocabulary_)
+    assert x.shape == (2, n_word + n_char + 64)
+    assert x[0, :n_word].nnz > 0  # "refund" is a known word
+    assert x[0, n_word : n_word + n_char].nnz > 0  # and its character n-grams
 
 
-def test_fusion_fit_learns_that_similarity_predicts_the_target() -> None:
+def test_classifier_learns_the_words_that_tell_classes_apart() -> None:
+    texts, y = _three_keywords()
     e = FakeEmbedder()
-    ranker = _ranker(e)
-    ranker.w[:] = 0.0
-    ranker.v[:] = 0.0
-    texts = [_q("how much pay"), _q("salary pay money"), _q("get promoted"), _q("promotion path")]
-    samples = ranker.samples(texts, [Context()] * 4, [1, 0, 3, 2], [0, 0, 1, 1], e)
-    ranker.fit(samples * 3)
-    assert ranker.w[FEATURES.index("max_word")] + ranker.w[FEATURES.index("max_emb")] > 0
+    f = TextFeatures(texts, e)
+    model = IntentClassifier(3).fit(f.transform(texts, e), y)
+    p = model.proba(f.transform([_q("i need a refund"), _q("forgot my password")], e))
+    assert p.shape == (2, 4)  # three classes and "none of these"
+    assert np.allclose(p.sum(axis=1), 1.0, atol=1e-5)
+    assert p[0].argmax() == 0 and p[1].argmax() == 1
+    assert p[:, 3].max() == 0.0  # no declined example: "none" never gets probability
 
 
+def test_declined_examples_train_the_none_class() -> None:
+    texts, y = _three_keywords()
+    declined = [_q(x) for x in ("best pizza in town", "pizza tonight", "tell me a joke")]
+    e = FakeEmbedder()
+    f = TextFeatures([*texts, *declined], e)
+    x = f.transform([*texts, *declined], e)
+    model = IntentClassifier(3).fit(x, np.concatenate([y, [3, 3, 3]]))
+    p = model.proba(f.transform([_q("pizza place near me"), _q("refund")], e))
+    assert p[0].argmax() == 3
+    assert p[1].argmax() == 0
+
+
+def test_a_class_without_examples_gets_no_probability() -> None:
+    texts, y = _three_keywords()
+    e = FakeEmbedder()
+    f = TextFeatures(texts, e)
+    model = IntentClassifier(5).fit(f.transform(texts, e), y)  # classes 3 and 4: no example
+    p = model.proba(f.transform([_q("delivery")], e))
+    assert p[0, 3] == 0.0 and p[0, 4] == 0.0 and p[0, 2] > 0.5
+
+
+def test_folds_spread_every_class_and_cross_validation_is_out_of_fold() -> None:
+    y = np.repeat(np.arange(4), 6).astype(np.int64)
+    fold = folds(y, 3)
+    for c in range(4):
+        assert sorted(np.bincount(fold[y == c], minlength=3).tolist()) == [2, 2, 2]
+    # A keyword that only one phrasing uses cannot be learned by the fold that scores it.
+    texts = [_q(f"how do i {k}") for k in KEYS for _ in range(3)]
+    texts[0] = _q("zebra")  # the only phrasing with this word
+    y3 = np.repeat(np.arange(3), 3).astype(np.int64)
+    e = FakeEmbedder()
+    x = TextFeatures(texts, e).transform(texts, e)
+    in_sample = IntentClassifier(3).fit(x, y3).proba(x)[0, 0]
+    held_out = cross_validate(x, y3, 3)[0, 0]
+    assert held_out < in_sample
+
+
+# ---------------------------------------------------------------- calibration
 def test_thresholds_fitted_from_held_out_predictions() -> None:
     right = [Held(0.9, True, True, False)] * 50
     wrong = [Held(0.4, False, True, False)] * 10
@@ -119,25 +153,82 @@ def test_thresholds_fitted_from_held_out_predictions() -> None:
     assert unsure <= answer
 
 
+def test_a_wrong_answer_costs_more_than_a_missed_one() -> None:
+    """Answering the 0.5 band gets 10 right and 10 wrong: not worth it."""
+    sure = [Held(0.9, True, True, False)] * 80
+    band = [Held(0.5, True, True, False)] * 10 + [Held(0.5, False, True, False)] * 10
+    answer, _ = fit_thresholds(sure + band)
+    assert 0.5 < answer <= 0.9
+
+
+def test_declined_examples_raise_the_answer_threshold() -> None:
+    ins = [Held(0.9, True, True, False)] * 90 + [Held(0.4, True, True, False)] * 2
+    declined = [Held(0.4, False, False, True)] * 100
+    without, _ = fit_thresholds(ins)
+    with_declined, _ = fit_thresholds(ins + declined)
+    assert without <= 0.4 < with_declined
+
+
+def test_unsure_band_offers_suggestions_where_the_right_entry_is_in_the_top_three() -> None:
+    sure = [Held(0.9, True, True, False)] * 50
+    band = [Held(0.3, False, True, False)] * 30  # wrong first, right among the suggestions
+    declined = [Held(0.05, False, False, True)] * 20
+    answer, unsure = fit_thresholds(sure + band + declined)
+    assert unsure <= 0.3 < answer
+
+
+# ---------------------------------------------------------------- the engine
 def test_learned_engine_answers_its_knowledge_and_declines_the_declared(learned: Engine) -> None:
     a = learned.ask("how much do customer service representatives earn")
     assert a.outcome is Outcome.ANSWER
-    assert "earn" in a.title.casefold() or (a.entry_id and "salary" in a.entry_id)
+    assert a.entry_id == "csr-pay"
     assert learned.ask("what's the best pizza in town?").outcome is Outcome.DECLINE
     assert learned.ask("$").outcome is Outcome.DECLINE
     assert learned.ask("thanks!").outcome is Outcome.SMALLTALK
 
 
+def test_a_fact_class_the_default_careers_entry_asks_is_merged_into_it(learned: Engine) -> None:
+    """ "csr salary" is one question: the entry answers it for the default career, the facts
+    for the others; the two never split one probability between them."""
+    pay = learned.target_class[learned._target_index["csr-pay"]]
+    fact = learned._target_index["fact.salary.receptionist"]
+    assert learned.target_class[fact] == pay
+    assert learned.class_targets[pay]["receptionist"] == fact
+
+
+def test_the_career_slot_chooses_whose_facts_answer(learned: Engine) -> None:
+    a = learned.ask("how much do receptionists make")
+    assert a.outcome is Outcome.ANSWER
+    assert a.entry_id == "fact.salary.receptionist"
+    assert "receptionist" in (a.career or "")
+
+
 def test_another_careers_entry_is_never_answered(learned: Engine) -> None:
-    _, ranked = learned.rank("how much do receptionists make")
+    _, ranked = learned.rank("how do receptionists get promoted")
     for r in ranked:
         if learned.targets[r.target].career != "receptionist":
             assert r.score < learned.answer_threshold
 
 
+def test_career_names_become_one_token_and_new_words_are_marked(learned: Engine) -> None:
+    q, _ = learned._qtext("how much do receptionists make")
+    assert CAREER in q.stems.split() and "receptionist" not in q.words
+    q, _ = learned._qtext("how much do zookeepers make")
+    assert UNKNOWN in q.stems.split() and CAREER not in q.stems.split()
+
+
+def test_a_training_phrasing_does_not_know_a_word_only_it_uses(learned: Engine) -> None:
+    """Training sees a phrasing as a member's question with a new word would look: a word no
+    other phrasing uses is unknown to it (else "unknown word" would mean "decline")."""
+    q, _ = learned._qtext("is a diploma enough", known=lambda s: s != "diploma")
+    assert q.stems.split().count(UNKNOWN) == 1
+    q, _ = learned._qtext("is a diploma enough")
+    assert UNKNOWN not in q.stems.split()  # at ask time it is a known word
+
+
 def test_unsure_suggestions_are_distinct_questions(learned: Engine) -> None:
-    _, ranked = learned.rank("promoted")
-    picks = learned._suggestions(ranked, learned.rank("promoted")[0])
+    u, ranked = learned.rank("promoted")
+    picks = learned._suggestions(ranked, u)
     questions = [learned.normalise(p.question) for p in picks]
     assert len(questions) == len(set(questions))
 
@@ -158,7 +249,8 @@ def test_cache_warm_start_skips_training(
     def no_training(*args: object, **kwargs: object) -> None:
         raise AssertionError("trained again although the cache holds this knowledge")
 
-    monkeypatch.setattr("bot.engine.engine.train", no_training)
+    monkeypatch.setattr("bot.engine.learned.train", no_training)
+    monkeypatch.setattr(trained_module, "_memo", type(trained_module._memo)())  # disk only
     warm = Engine(fixture_kb, s, embedder=FakeEmbedder())
     q = "how much do customer service representatives earn"
     assert warm.ask(q).entry_id == first.ask(q).entry_id
@@ -168,8 +260,24 @@ def test_cache_warm_start_skips_training(
         Engine(changed, s, embedder=FakeEmbedder())
 
 
+def test_the_same_knowledge_twice_in_one_process_trains_once(
+    fixture_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = trained_module.train
+
+    def counting(*args: object, **kwargs: object) -> trained_module.TrainedModel:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("bot.engine.learned.train", counting)
+    Engine(fixture_kb, LEARNED, embedder=FakeEmbedder())
+    Engine(fixture_kb, LEARNED, embedder=FakeEmbedder())
+    assert len(calls) == 1
+
+
 def test_unwritable_or_corrupt_cache_only_means_training(
-    fixture_kb: KnowledgeBase, tmp_path: Path
+    fixture_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -178,9 +286,10 @@ def test_unwritable_or_corrupt_cache_only_means_training(
     Engine(fixture_kb, dataclasses.replace(LEARNED, cache_dir=cache), embedder=FakeEmbedder())
     for f in cache.glob("engine-*.pickle"):
         f.write_bytes(b"garbage")
+    monkeypatch.setattr(trained_module, "_memo", type(trained_module._memo)())
     e = Engine(fixture_kb, dataclasses.replace(LEARNED, cache_dir=cache), embedder=FakeEmbedder())
     assert e.model is not None
-    assert trained_module.ENGINE_VERSION
+    assert e.ask("csr salary").outcome is Outcome.ANSWER
 
 
 def test_message_shapes() -> None:
@@ -195,6 +304,14 @@ def test_message_shapes() -> None:
     assert question_part("how much do csrs make") is None
 
 
+def test_the_question_part_of_a_story_weighs_most(learned: Engine) -> None:
+    story = (
+        "my cousin keeps telling me about the promotion she got at her bank and the new team "
+        "lead role. anyway, what education do I need to be a customer service rep?"
+    )
+    assert learned.ask(story).entry_id == "csr-education"
+
+
 def test_real_bundled_model_places_paraphrases_closer() -> None:
     model = WordLlamaEmbedder()
     v = model.embed(
@@ -206,83 +323,3 @@ def test_real_bundled_model_places_paraphrases_closer() -> None:
     )
     assert v.shape == (3, 256)
     assert float(v[0] @ v[1]) > float(v[0] @ v[2])
-
-
-def _classifier_ranker(embedder: FakeEmbedder) -> Ranker:
-    """Three targets whose phrasings share the filler words and differ in one keyword each."""
-    keys = ("refund", "password", "delivery")
-    docs = [_q(f"{filler} {k}") for k in keys for filler in ("how do i", "what about", "help me")]
-    meta = TargetMeta(
-        career=np.zeros(3, dtype=np.int64),
-        level=np.full(3, -1, dtype=np.int64),
-        topic=np.full(3, -1, dtype=np.int64),
-        is_fact=np.zeros(3, dtype=bool),
-        default_career=0,
-    )
-    return Ranker(docs, np.repeat(np.arange(3), 3), 3, [_q("pizza tonight")], meta, embedder)
-
-
-def test_linear_classifier_learns_the_words_that_tell_targets_apart() -> None:
-    e = FakeEmbedder()
-    ranker = _classifier_ranker(e)
-    assert ranker.linear is not None
-    qw, qc, qe = ranker.index.vectors([_q("password please")], e)
-    lin = ranker._linear_scores(qw, qc, qe)
-    assert lin is not None and lin.shape == (1, 3)
-    assert int(lin[0].argmax()) == 1  # the distinguishing word, not the shared filler
-    sw, sc, se = ranker.index.sims_of(qw, qc, qe)
-    row = None if se is None else se[0]
-    cand, f, _ = ranker.features(sw[0], sc[0], row, qe[0], Context(), lin=lin[0])
-    col = FEATURES.index("linear")
-    assert f[int(np.flatnonzero(cand == 1)[0]), col] == pytest.approx(float(lin[0, 1]))
-
-
-def test_training_phrasings_get_out_of_fold_classifier_scores() -> None:
-    e = FakeEmbedder()
-    ranker = _classifier_ranker(e)
-    assert ranker.linear is not None
-    qw, qc, qe = ranker.index.vectors([_q("how do i refund")], e)  # document 0 itself
-    full = ranker._linear_scores(qw, qc, qe)
-    assert full is not None
-    sw, sc, se = ranker.index.sims_of(qw, qc, qe)
-    _, f_full, _ = ranker.features(
-        sw[0], sc[0], None if se is None else se[0], qe[0], Context(), lin=full[0]
-    )
-    _, f_oof, _ = ranker.features(
-        sw[0], sc[0], None if se is None else se[0], qe[0], Context(), exclude=0, lin=full[0]
-    )
-    col = FEATURES.index("linear")
-    # Left out, the phrasing is scored by a classifier that never saw it: less sure of itself.
-    assert f_oof[:, col].max() < f_full[:, col].max()
-    assert not np.allclose(ranker.linear.oof[0], full[0])
-
-
-def test_no_classifier_above_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.engine.linear.MAX_TARGETS", 2)
-    ranker = _classifier_ranker(FakeEmbedder())
-    assert ranker.linear is None
-    scored = ranker.score([_q("password please")], Context(), FakeEmbedder())
-    assert int(scored.targets[0]) == 1  # the similarity signals alone still rank
-
-
-def test_fitted_thresholds_keep_declined_examples_answered_at_most_five_percent() -> None:
-    right = [Held(0.8, True, True, False)] * 50 + [Held(0.65, True, True, False)] * 40
-    wrong = [Held(0.3, False, True, False)] * 10
-    declined = [Held(0.7, False, False, True)] * 6 + [Held(0.2, False, False, True)] * 94
-    answer, unsure = fit_thresholds(right + wrong + declined)
-    # 6% of the declined examples score 0.7: above the 5% cap, so 0.7 is not answered, even
-    # though answering from 0.65 would get 40 more in-scope questions right.
-    assert 0.7 < answer <= 0.8
-    assert unsure <= answer
-
-
-def test_a_left_out_phrasing_does_not_know_its_own_words(learned: Engine) -> None:
-    """Training asks each phrasing with itself left out: a word only it uses is unknown then,
-    as it is for a member's question with a new word (else "unknown words" over-predicts
-    "none of these" on real questions)."""
-    stem_only_once = next(s for s, docs in learned.postings.items() if len(set(docs)) == 1)
-    doc = int(learned.postings[stem_only_once][0])
-    word = next(w for w in learned.docs[doc].split() if stem(w) == stem_only_once)
-    u = learned.detector.understand([word], learned.settings.default_career)
-    assert learned._context([word], u).unknown == 0.0
-    assert learned._context([word], u, exclude=(doc,)).unknown == 1.0

@@ -1,0 +1,227 @@
+"""The learned matcher's model: one linear classifier over the knowledge's own phrasings.
+
+Features of a text (``TextFeatures``), side by side in one sparse row:
+
+* word TF-IDF over stems, unigrams and bigrams ("career path" is more than "career", "path"),
+  plus the detectors' slot tokens (a level said as "3 years in" is the mid level);
+* character TF-IDF over 2-5-grams within words, which absorbs typos and word forms
+  ("custmer", "stressfull");
+* the sentence embedding (bot/engine/embed.py), which places paraphrases that share few words.
+
+``IntentClassifier`` is a multinomial logistic regression over these features (scikit-learn,
+L-BFGS) with one class per answer and one more class for "none of these", learned from the
+knowledge's declined examples (knowledge/decline.yaml). Its probabilities are the
+confidence; ``cross_validate`` scores every phrasing and declined example by a model that
+never saw it, which is what the thresholds are fitted on (bot/engine/calibrate.py).
+
+After fitting, only numpy arrays and the two fitted vectorizers are kept (picklable, cached on
+disk by bot/engine/trained.py).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.engine.embed import Embedder
+
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+
+EMB_SCALE = 2.0
+"""Weight of the embedding block next to the two unit-length TF-IDF blocks."""
+C = 10.0
+"""Inverse L2 strength of the logistic regression (measured on CLINC150/BANKING77 train)."""
+MAX_ITER = 300
+TOL = 1e-4
+TOL_CV = 1e-3
+"""The cross-validation folds only estimate the thresholds: a looser tolerance (a third of the
+iterations) moves their probabilities little."""
+MIN_DF_FROM = 1000
+FOLDS = 3
+PROJECTION = 2048
+"""Dimensions the features are projected to for training (see ``_projection``)..."""
+PROJECT_ABOVE = 3_000_000
+"""...when features x classes pass this (below it, training is fast enough unprojected)."""
+PROJECTION_SEED = 1234
+
+
+@dataclass(frozen=True, slots=True)
+class QueryText:
+    """One message as the features see it: stemmed words plus slot tokens (word n-grams),
+    normalised words (character n-grams and the embedding)."""
+
+    stems: str
+    words: str
+    known: float = 1.0
+    """Share of its content words the knowledge uses (confidence is scaled by it)."""
+
+
+def _vectorizer(kind: str, min_df: int) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # heavy: imported on use
+
+    if kind == "word":
+        return TfidfVectorizer(
+            analyzer="word",
+            token_pattern=r"\S+",  # noqa: S106 - a regex, not a password
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            dtype=np.float32,
+            lowercase=False,
+            min_df=min_df,
+        )
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        sublinear_tf=True,
+        dtype=np.float32,
+        lowercase=False,
+        min_df=min_df,
+    )
+
+
+class TextFeatures:
+    """Texts -> feature rows (word TF-IDF | character TF-IDF | scaled embedding)."""
+
+    def __init__(self, texts: Sequence[QueryText], embedder: Embedder) -> None:
+        # Large knowledge: n-grams of one text only are dropped (half the features, half the
+        # training time, the same accuracy on the intent benchmarks).
+        min_df = 2 if len(texts) >= MIN_DF_FROM else 1
+        self.word = _vectorizer("word", min_df).fit([t.stems or "_" for t in texts])
+        self.char = _vectorizer("char", min_df).fit([t.words or "_" for t in texts])
+        self.dim = int(embedder.embed(["_"]).shape[1])
+
+    def transform(self, texts: Sequence[QueryText], embedder: Embedder) -> sparse.csr_matrix:
+        from scipy import sparse
+
+        w = self.word.transform([t.stems for t in texts])
+        c = self.char.transform([t.words for t in texts])
+        e = embedder.embed([t.words for t in texts]) * EMB_SCALE
+        return sparse.hstack([w, c, sparse.csr_matrix(e)], format="csr", dtype=np.float32)
+
+
+def _projection(n_features: int, n_classes: int) -> sparse.csr_matrix | None:
+    """A fixed sparse random projection to ``PROJECTION`` dimensions (Achlioptas: entries
+    +-sqrt(s / k) with probability 1 / (2 s), s = sqrt(features)), or None when features x
+    classes are few already. Training in the projected space costs a fraction of the full one (the
+    cost grows with features x classes); inner products, and so the classifier, barely move."""
+    from scipy import sparse
+
+    k = PROJECTION
+    if n_features <= 2 * k or n_features * n_classes <= PROJECT_ABOVE:
+        return None
+    rng = np.random.default_rng(PROJECTION_SEED)
+    s = np.sqrt(n_features)
+    nnz = rng.binomial(n_features * k, 1.0 / s)
+    rows = rng.integers(0, n_features, nnz)
+    cols = rng.integers(0, k, nnz)
+    vals = np.where(rng.random(nnz) < 0.5, -1.0, 1.0) * np.sqrt(s / k)
+    return sparse.csr_matrix((vals.astype(np.float32), (rows, cols)), shape=(n_features, k))
+
+
+class IntentClassifier:
+    """Multinomial logistic regression; class ``n_classes`` is "none of these" (declined).
+
+    ``fit(x, y)`` with ``y`` in ``[0, n_classes]``; ``proba(x)`` -> rows of probabilities over
+    ``n_classes + 1`` columns. A class with no example gets no probability.
+    """
+
+    def __init__(self, n_classes: int, c: float = C, tol: float = TOL) -> None:
+        self.n_classes = n_classes
+        self.c = c
+        self.tol = tol
+        self.w = np.zeros((0, n_classes + 1), dtype=np.float32)
+        self.b = np.full(n_classes + 1, -np.inf, dtype=np.float32)
+
+    def fit(
+        self, x: sparse.csr_matrix, y: IntArray, weight: FloatArray | None = None
+    ) -> IntentClassifier:
+        from sklearn.linear_model import LogisticRegression
+
+        n_out = self.n_classes + 1
+        self.w = np.zeros((x.shape[1], n_out), dtype=np.float32)
+        self.b = np.full(n_out, -np.inf, dtype=np.float32)
+        classes = np.unique(y)
+        if len(classes) == 1:
+            self.b[classes[0]] = 0.0
+            return self
+        if len(classes) == 0:
+            return self
+        proj = _projection(x.shape[1], len(classes))
+        z = x if proj is None else np.asarray((x @ proj).toarray(), dtype=np.float64)
+        model = LogisticRegression(C=self.c, max_iter=MAX_ITER, tol=self.tol)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # lbfgs "did not converge": the ranking holds
+            model.fit(z, y, sample_weight=weight)
+        coef = np.asarray(model.coef_, dtype=np.float32)
+        icpt = np.asarray(model.intercept_, dtype=np.float32)
+        if len(classes) == 2:  # scikit-learn keeps one row for two classes
+            coef = np.vstack([-coef / 2, coef / 2])
+            icpt = np.concatenate([-icpt / 2, icpt / 2])
+        if proj is not None:  # back to one weight per feature: asking needs no projection
+            coef = np.asarray((proj @ coef.T).T, dtype=np.float32)
+        self.w[:, classes] = coef.T
+        self.b[classes] = icpt
+        return self
+
+    def logits(self, x: sparse.csr_matrix) -> FloatArray:
+        return np.asarray(x @ self.w + self.b, dtype=np.float32)
+
+    def proba(self, x: sparse.csr_matrix) -> FloatArray:
+        return softmax(self.logits(x))
+
+
+def softmax(z: npt.NDArray[np.floating]) -> FloatArray:
+    z = np.asarray(z, dtype=np.float64)
+    top = np.max(z, axis=1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    e = np.exp(z - top)
+    s = e.sum(axis=1, keepdims=True)
+    return np.asarray(e / np.maximum(s, 1e-300), dtype=np.float32)
+
+
+def folds(y: IntArray, k: int = FOLDS, seed: int = 1234) -> IntArray:
+    """A fold number per example, stratified: each class's examples spread over the folds."""
+    fold = np.zeros(len(y), dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    for c in np.unique(y):
+        idx = np.flatnonzero(y == c)
+        fold[idx] = (np.arange(len(idx)) + int(rng.integers(k))) % k
+    return fold
+
+
+def cross_validate(
+    x: sparse.csr_matrix,
+    y: IntArray,
+    n_classes: int,
+    k: int = FOLDS,
+    extra: tuple[sparse.csr_matrix, IntArray, FloatArray] | None = None,
+) -> FloatArray:
+    """Out-of-fold probabilities: each row scored by a classifier that never saw it.
+    ``extra`` (rows, classes, weights): training rows every fold learns from and none scores
+    (the answers' own text)."""
+    from scipy import sparse
+
+    out = np.zeros((x.shape[0], n_classes + 1), dtype=np.float32)
+    fold = folds(y, k)
+    for f in range(k):
+        test = fold == f
+        if not test.any() or test.all():
+            continue
+        xs, ys, ws = x[~test], y[~test], np.ones(int((~test).sum()), dtype=np.float32)
+        if extra is not None:
+            xs = sparse.vstack([xs, extra[0]], format="csr")
+            ys = np.concatenate([ys, extra[1]])
+            ws = np.concatenate([ws, extra[2]])
+        model = IntentClassifier(n_classes, tol=TOL_CV).fit(xs, ys, ws)
+        out[test] = model.proba(x[test])
+    return out

@@ -1,0 +1,302 @@
+"""The learned matcher (``engine.matcher: learned``, the default): classes, training data and
+ranking around the classifier of bot/engine/classifier.py. A mixin of Engine, like
+bot/engine/legacy.py.
+
+Classes: every Q&A entry is one class; a fact topic is one class for all careers ("how much
+do tellers make" and "csr salary" are both the salary class), because career names are taken
+out of the text the classifier sees. The detected career slot then chooses whose facts
+answer, and a Q&A entry written about another career than the one named hands its
+probability to the named career's fact of the same topic (the words said *what*, the slot
+says *whose*); with no fact of that topic for the named career the entry may be suggested,
+never answered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.engine.classifier import QueryText
+from bot.engine.facts import fact_id
+from bot.engine.message import question_part
+from bot.engine.normalize import stem
+from bot.engine.targets import Ranked
+from bot.engine.trained import TrainedModel, cache_key, load_cached, save_cached, train
+from bot.engine.understand import Detector, Understanding
+
+if TYPE_CHECKING:
+    from bot.engine.embed import Embedder
+    from bot.engine.normalize import Normalizer
+    from bot.engine.targets import EngineSettings, Target
+    from bot.knowledge.base import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+PART_WEIGHT = 0.65
+"""Weight of the question part of a "story, then question" message (the rest: the whole)."""
+MAX_CLASSES = 1000
+MAX_TEXTS = 40_000
+"""Above these the classifier's weights (features x classes) and training time grow past what
+a start-up can afford: the hand-tuned ranking (bot/engine/legacy.py) answers instead."""
+UNKNOWN = "__unk"
+CAREER = "__career"
+RANKED = 12
+"""Classes turned into ranked targets per question."""
+
+
+class LearnedRanking:
+    kb: KnowledgeBase
+    targets: list[Target]
+    settings: EngineSettings
+    _target_index: dict[str, int]
+    norm: Normalizer
+    detector: Detector
+    model: TrainedModel | None
+    answer_threshold: float
+    docs: list[str]
+    target_docs: dict[int, list[int]]
+    _answer_texts: list[str]
+    _phrasing_stems: frozenset[str] = frozenset()
+
+    @property
+    def embedder(self) -> Embedder:
+        raise NotImplementedError  # Engine's: loaded on first use
+
+    # ------------------------------------------------------------------ classes
+    @staticmethod
+    def _class_key(t: Target) -> str:
+        if t.is_fact:
+            level = t.level.value if t.level else ""
+            return f"fact:{t.topic}:{level}"
+        return t.id
+
+    def _build_classes(self) -> None:
+        """One class per Q&A entry and per fact topic (and level) across careers. A fact
+        class that careers' entries already ask (same topic and level, most words in common:
+        "csr salary" and "How much do CSRs make a year?") is merged with those entries: one
+        question, one class, each career's entry answering for it and the generated facts
+        for the careers without one."""
+        self.class_names: list[str] = []
+        self.target_class: list[int] = []
+        self.class_targets: list[dict[str, int]] = []  # career -> target
+        index: dict[str, int] = {}
+        for t_idx, t in enumerate(self.targets):
+            key = self._class_key(t)
+            c = index.get(key)
+            if c is None:
+                c = index[key] = len(self.class_names)
+                self.class_names.append(key)
+                self.class_targets.append({})
+            self.target_class.append(c)
+            self.class_targets[c].setdefault(t.career, t_idx)
+        careers = {t.career for t in self.targets if not t.is_fact}
+        for key, c in index.items():
+            if not key.startswith("fact:"):
+                continue
+            same = {k: e for k in careers if (e := self._same_question(c, k)) is not None}
+            if not same:
+                continue
+            default = self.settings.default_career
+            into = self.target_class[same.get(default, next(iter(same.values())))]
+            merged = dict(self.class_targets[c])
+            merged.update(same)  # a career's own entry answers before its generated facts
+            for t_idx in (*self.class_targets[c].values(), *same.values()):
+                old = self.target_class[t_idx]
+                if old != into:
+                    self.class_targets[old] = {}
+                self.target_class[t_idx] = into
+            self.class_targets[into] = merged
+
+    def _same_question(self, c: int, career: str) -> int | None:
+        """``career``'s Q&A entry asking what fact class ``c`` asks, if any: the same topic
+        and level, and the most words in common with the generated phrasings."""
+        by_career = self.class_targets[c]
+        fact = self.targets[next(iter(by_career.values()))]
+        fact_words = self._doc_stems(by_career.get(career, next(iter(by_career.values()))))
+        best: tuple[float, int] | None = None
+        for t_idx, t in enumerate(self.targets):
+            if t.is_fact or t.career != career or t.topic != fact.topic or t.level != fact.level:
+                continue
+            shared = len(fact_words & self._doc_stems(t_idx)) / max(len(fact_words), 1)
+            if best is None or shared > best[0]:
+                best = (shared, t_idx)
+        return best[1] if best is not None and best[0] > 0 else None
+
+    def _doc_stems(self, t_idx: int) -> set[str]:
+        if t_idx < 0:
+            return set()
+        return {stem(w) for d in self.target_docs.get(t_idx, ()) for w in self.docs[d].split()}
+
+    def _qtext(
+        self, text: str, known: Callable[[str], bool] | None = None
+    ) -> tuple[QueryText, Understanding]:
+        """The text the classifier sees and the slots: career names out; slot tokens in, and
+        one ``__unk`` per content word the knowledge's phrasings never use (``known``; by
+        default the trained vocabulary): "how much do dentists make" is not a pay question
+        the knowledge answers, whatever its other words say."""
+        words = self.norm.words(text)
+        u = self.detector.understand(words, self.settings.default_career)
+        content = self.detector.strip_careers(words) or words
+        stems = [stem(w) for w in content]
+        known = known or self._known
+        tokens = list(stems)
+        if len(content) < len(words):
+            tokens.append(CAREER)  # a career was named: which one is the slot's business
+        if u.level is not None:
+            tokens.append(f"__level_{u.level.value}")
+        if u.topic is not None:
+            tokens.append(f"__topic_{u.topic.value}")
+        meaningful = [
+            (s, w)
+            for s, w in zip(stems, content, strict=True)
+            if w not in self.norm.stopwords and any(ch.isalpha() for ch in s)
+        ]
+        unknown = sum(1 for s, _ in meaningful if not known(s))
+        tokens += [UNKNOWN] * unknown
+        share = 1.0 - unknown / len(meaningful) if meaningful else 1.0
+        return QueryText(" ".join(tokens), " ".join(content), share), u
+
+    def _known(self, s: str) -> bool:
+        return s in self._phrasing_stems
+
+    # ------------------------------------------------------------------ training
+    def _train(self, doc_raw: Sequence[str], doc_target: Sequence[int]) -> TrainedModel | None:
+        """The classifier for this knowledge: from the disk cache, else trained now; None when
+        the knowledge is too large for it (the hand-tuned ranking then answers)."""
+        self._build_classes()
+        n_classes = sum(1 for c in self.class_targets if c)
+        if n_classes > MAX_CLASSES or len(doc_raw) + len(self.kb.decline) > MAX_TEXTS:
+            log.warning(
+                "%d answers and %d phrasings: above the learned matcher's limits (%d, %d); "
+                "the hand-tuned ranking answers",
+                n_classes,
+                len(doc_raw),
+                MAX_CLASSES,
+                MAX_TEXTS,
+            )
+            return None
+        # Document frequency of each stem over the phrasings and answers: a phrasing's word
+        # that nothing else uses is unknown to it, as a new word is to a member's question.
+        answer_targets = [
+            t
+            for t, target in enumerate(self.targets)
+            if not target.is_fact and self._answer_texts[t]
+        ]
+        answer_raw = [self._answer_texts[t] for t in answer_targets]
+        df: dict[str, int] = {}
+        for x in (*doc_raw, *answer_raw):
+            for s in {stem(w) for w in self.norm.words(x)}:
+                df[s] = df.get(s, 0) + 1
+        self._phrasing_stems = frozenset(df)
+        texts: list[QueryText] = []
+        labels: list[int] = []
+        raw: list[str] = []
+        seen: set[tuple[int, str]] = set()
+        for text, t in zip(doc_raw, doc_target, strict=True):
+            q, _ = self._qtext(text, known=lambda s: df.get(s, 0) > 1)
+            c = self.target_class[t]
+            if (c, q.stems) in seen:
+                continue  # the same text twice in one class says nothing more
+            seen.add((c, q.stems))
+            texts.append(q)
+            labels.append(c)
+            raw.append(text)
+        declined = [self._qtext(x)[0] for x in self.kb.decline]
+        # Messages of words the knowledge never uses are not questions it answers, whatever
+        # decline.yaml says (or when there is none): a few such examples teach "none" that.
+        declined += [QueryText(" ".join([UNKNOWN] * n), "") for n in range(1, 4)]
+        answers = [self._qtext(x)[0] for x in answer_raw]
+        answer_labels = [self.target_class[t] for t in answer_targets]
+        parts = [
+            *self.class_names,
+            *(f"{c}|{q.stems}|{q.words}" for c, q in zip(labels, texts, strict=True)),
+            *(f"{q.stems}|{q.words}" for q in declined),
+            *(f"{c}|{q.stems}|{q.words}" for c, q in zip(answer_labels, answers, strict=True)),
+        ]
+        key = cache_key(parts, self.embedder)
+        model = load_cached(self.settings.cache_dir, key)
+        if model is None:
+            model = train(
+                texts,
+                labels,
+                len(self.class_names),
+                self.class_names,
+                raw,
+                declined,
+                answers,
+                answer_labels,
+                self.embedder,
+            )
+            save_cached(self.settings.cache_dir, key, model)
+        return model
+
+    # ------------------------------------------------------------------ ranking
+    def _learned_rank(self, m: TrainedModel, question: str, u: Understanding) -> list[Ranked]:
+        q, _ = self._qtext(question)
+        tokens = q.stems.split()
+        if UNKNOWN in tokens and not any(self._known(t) for t in tokens):
+            return []  # not one word the knowledge uses: nothing to match ("qwrtz plokm")
+        queries = [q]
+        part = question_part(question)
+        if part is not None:
+            queries.append(self._qtext(part)[0])
+        logp = np.log(
+            np.maximum(m.classifier.proba(m.features.transform(queries, self.embedder)), 1e-12)
+        )
+        if len(queries) > 1:
+            mixed = (1 - PART_WEIGHT) * logp[0] + PART_WEIGHT * logp[1]
+            probs = np.exp(mixed - mixed.max())
+            probs /= probs.sum()
+            known = (1 - PART_WEIGHT) * queries[0].known + PART_WEIGHT * queries[1].known
+        else:
+            probs = np.exp(logp[0])
+            known = q.known
+        # The model vouches only for the words it knows: "qwrtz plokm genesis" is not a
+        # confident question about Genesys (the same scaling as in cross-validation).
+        probs = probs * known
+        n = len(self.class_names)
+        order = np.argsort(-probs[:n])[:RANKED]
+        return self._to_targets([(int(c), float(probs[c])) for c in order], u)
+
+    def _to_targets(self, classes: Sequence[tuple[int, float]], u: Understanding) -> list[Ranked]:
+        """Class probabilities -> target probabilities: the slot chooses the career."""
+        named = list(u.careers)
+        default = self.settings.default_career
+        scores: dict[int, float] = {}
+        capped: set[int] = set()
+        for c, p in classes:
+            by_career = self.class_targets[c]
+            if not by_career:
+                continue  # merged into another class
+            target: int | None = None
+            for career in named or [default]:
+                target = by_career.get(career)
+                if target is not None:
+                    break
+            if target is None and named:
+                target = self._fact_for(c, named)
+            if target is None:
+                target = by_career.get(default, next(iter(by_career.values())))
+                if named:
+                    capped.add(target)
+            scores[target] = scores.get(target, 0.0) + p
+        cap = max(0.0, self.answer_threshold - 0.01)
+        ranked = [Ranked(t, min(s, cap) if t in capped else s) for t, s in scores.items()]
+        ranked.sort(key=lambda r: -r.score)
+        return ranked
+
+    def _fact_for(self, c: int, careers: Sequence[str]) -> int | None:
+        """The named careers' fact target of the topic (and level) of Q&A class ``c``."""
+        by_career = self.class_targets[c]
+        t = self.targets[next(iter(by_career.values()))]
+        if t.is_fact:
+            return None
+        for career in careers:
+            for level in (t.level, None):
+                idx = self._target_index.get(fact_id(t.topic, career, level))
+                if idx is not None:
+                    return idx
+        return None
