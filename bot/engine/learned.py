@@ -204,7 +204,10 @@ class LearnedRanking:
             texts.append(q)
             labels.append(c)
             raw.append(text)
-        declined = [self._qtext(x)[0] for x in self.kb.decline]
+        # The detectors already decline other occupations ("how much do nurses make"): the
+        # classifier learns the rest. Trained on those too, "none" would learn that pay words
+        # without a career named are out of scope, and "pay?" would be declined.
+        declined = [q for q, u in map(self._qtext, self.kb.decline) if u.out_of_scope is None]
         # Messages of words the knowledge never uses are not questions it answers, whatever
         # decline.yaml says (or when there is none): a few such examples teach "none" that.
         declined += [QueryText(" ".join([UNKNOWN] * n), "") for n in range(1, 4)]
