@@ -211,7 +211,8 @@ async def test_unknown_webhook_on_followup_surfaces_as_an_error(fake: FakeDiscor
 
 
 def test_shim_patches_discord_and_hides_its_variables(tmp_path: Path) -> None:
-    """The settings loader rejects unknown CAREERBOT_* variables, so the shim must consume them."""
+    """The settings loader rejects unknown CAREERBOT_* variables, so the shim must consume its
+    own; only real settings stay (the run's shared trained-model cache)."""
     fake = FakeDiscord()
     fake.port = 1234
     code = (
@@ -229,4 +230,8 @@ def test_shim_patches_discord_and_hides_its_variables(tmp_path: Path) -> None:
         check=True,
         timeout=30,
     ).stdout.splitlines()
-    assert out == ["http://127.0.0.1:1234/api/v10", "ws://127.0.0.1:1234/gateway", "[]"]
+    assert out == [
+        "http://127.0.0.1:1234/api/v10",
+        "ws://127.0.0.1:1234/gateway",
+        "['CAREERBOT_ENGINE__CACHE_DIR']",
+    ]
