@@ -111,6 +111,9 @@ QUESTION_TEMPLATES: dict[Topic, str] = {
     Topic.INDUSTRIES: "Which industries employ {p}?",
     Topic.TYPES: "What types of {n} jobs are there?",
 }
+TYPO_RATIO = 5
+TYPO_CUTOFF = 82.0
+"""The normaliser's typo cutoff (bot/engine/normalize.py)."""
 SALARY_TOPICS = frozenset({Topic.SALARY, Topic.HOURLY_PAY, Topic.PERCENTILES, Topic.REGIONS})
 
 
@@ -118,6 +121,38 @@ def _plural(name: str) -> str:
     if name.endswith("y") and not name.endswith(("ay", "ey", "oy")):
         return name[:-1] + "ies"
     return name if name.endswith("s") else name + "s"
+
+
+def _phrasing_words(kb: KnowledgeBase, known: Sequence[str]) -> list[str]:
+    """The phrasings' words for the typo vocabulary, less their misspellings: phrasings keep
+    members' typos on purpose ("custmer"), and a typo in the vocabulary is never corrected.
+    A word counts as a misspelling of a word at least ``TYPO_RATIO`` times as common (same
+    first letter, as similar as the normaliser's cutoff)."""
+    counts: dict[str, int] = defaultdict(int)
+    for text in known:
+        for w in clean(text).split():
+            counts[w] += 1
+    base = set(counts)
+    own: dict[str, int] = defaultdict(int)
+    for entry in kb.entries.values():
+        for text in entry.phrasings:
+            for w in clean(text).split():
+                own[w] += 1
+                counts[w] += 1
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for w in counts:
+        if len(w) >= 4 and w.isalpha():
+            by_letter[w[0]].append(w)
+    kept: list[str] = []
+    for w, n in own.items():
+        if w in base or len(w) < 4 or not w.isalpha():
+            kept.append(w)
+            continue
+        common = [v for v in by_letter[w[0]] if counts[v] >= TYPO_RATIO * n and v != w]
+        hit = process.extractOne(w, common, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        if hit is None:
+            kept.append(w)
+    return kept
 
 
 class Engine(LearnedRanking, LegacyRanking):
@@ -194,8 +229,6 @@ class Engine(LearnedRanking, LegacyRanking):
         kb = self.kb
         words: list[str] = []
         for entry in kb.entries.values():
-            # Not the phrasings: they keep members' misspellings on purpose ("custmer"), and a
-            # misspelling in the vocabulary would stop being corrected.
             words += [entry.question, entry.answer]
         for slug, ck in kb.careers.items():
             c = ck.career
@@ -214,7 +247,7 @@ class Engine(LearnedRanking, LegacyRanking):
                 words += [x for i in items for x in (i.name, i.detail, i.issuer) if x]
         for tpls in FACT_TEMPLATES.values():
             words += tpls
-        return words
+        return words + _phrasing_words(kb, words)
 
     def _content(self, words: Sequence[str]) -> list[str]:
         """What the text ranking compares: no stopwords and no career names (those are

@@ -165,7 +165,7 @@ def train(
     y = np.asarray([*labels, *([n_classes] * len(x_texts[len(texts) :]))], dtype=np.int64)
     features = TextFeatures([*x_texts, *answers], embedder)
     x = features.transform(x_texts, embedder)
-    xa = features.transform(answers, embedder)
+    xa = features.transform(answers, embedder) if answers else x[:0]
     ya = np.asarray(answer_labels, dtype=np.int64)
     wa = np.full(len(answers), ANSWER_WEIGHT, dtype=np.float32)
     classifier = IntentClassifier(n_classes).fit(

@@ -323,3 +323,12 @@ def test_real_bundled_model_places_paraphrases_closer() -> None:
     )
     assert v.shape == (3, 256)
     assert float(v[0] @ v[1]) > float(v[0] @ v[2])
+
+
+def test_knowledge_without_answers_text_still_trains(fixture_kb: KnowledgeBase) -> None:
+    """Answers are extra training rows; a knowledge of facts only has none."""
+    from bot.engine.trained import train
+
+    texts, y = _three_keywords()
+    model = train(texts, y.tolist(), 3, KEYS, [t.words for t in texts], [], [], [], FakeEmbedder())
+    assert model.report.asked == len(texts)
