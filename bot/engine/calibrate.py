@@ -24,6 +24,7 @@ WRONG_COST = 1.25
 DECLINE_COST = 0.1
 """An answered declined example, next to in-scope phrasings; off-topic messages are mostly
 caught by the "none of these" class itself, so this only breaks near ties."""
+COST_TIE = 0.005
 UNSURE_DECLINE_COST = 1.0
 UNSURE_GAIN = 1.0
 GRID = np.round(np.arange(0.10, 0.96, 0.01), 2)
@@ -67,14 +68,17 @@ def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
     right = np.asarray([o.right for o in ins])
     top3 = np.asarray([o.in_top3 for o in ins])
     p_out = np.asarray([o.prob for o in outs]) if outs else np.zeros(0)
-    best_a, best_cost = float(GRID[-1]), float("inf")
+    costs = []
     for g in GRID:
         answered = p_in >= g
         cost = float((right & ~answered).mean()) + WRONG_COST * float((~right & answered).mean())
         if len(p_out):
             cost += DECLINE_COST * float((p_out >= g).mean())
-        if cost < best_cost - 1e-12:
-            best_a, best_cost = float(g), cost
+        costs.append(cost)
+    # The cost is flat near its minimum: where answering more costs next to nothing, answer
+    # (the lowest threshold within COST_TIE of the best; also steadier from one fit to the next).
+    lowest = min(costs)
+    best_a = float(next(g for g, c in zip(GRID, costs, strict=True) if c <= lowest + COST_TIE))
     best_u, best_cost = best_a, 0.0
     for g in GRID[best_a > GRID][::-1]:
         band_in = (p_in >= g) & (p_in < best_a)

@@ -65,6 +65,7 @@ def cache_key(parts: Iterable[str], embedder: Embedder) -> str:
         classifier.PROJECT_ABOVE,
         calibrate.WRONG_COST,
         calibrate.DECLINE_COST,
+        calibrate.COST_TIE,
         ANSWER_WEIGHT,
         calibrate.UNSURE_GAIN,
         calibrate.UNSURE_DECLINE_COST,
