@@ -35,6 +35,9 @@ from bot.render import to_text  # noqa: E402
 from tests.scoring import load_eval, score  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval" / "questions.yaml"
+NAIVE_ANSWER = 0.7
+"""The naive baseline's answer threshold (WRatio / 100): the engine's fitted one is on another
+scale (a probability) and the configured one is usually unset."""
 TOPICS = list(Topic)
 
 
@@ -130,14 +133,14 @@ def latency(fn: Any, qs: list[str]) -> tuple[float, float]:
 def accuracy(engine: Engine, naive: Naive) -> tuple[float, float] | None:
     """(engine, naive) share of the evaluation set handled correctly (in scope and declines
     together). The engine is scored by the test suite's rule (tests/scoring.py); the naive
-    baseline answers its best phrasing's entry when its score reaches the answer threshold."""
+    baseline answers its best phrasing's entry when its WRatio reaches ``NAIVE_ANSWER``."""
     if not EVAL.exists():
         return None
     data = load_eval(EVAL)
     ins, outs = data["in_scope"], data["decline"]
     in_acc, out_acc, _ = score(engine, data)
     ok_n = 0
-    threshold = engine.settings.answer_threshold
+    threshold = NAIVE_ANSWER
     for item in ins:
         expect = [str(x).casefold() for x in item["expect"]]
         eid, naive_score = naive.ask(str(item["q"]))
