@@ -89,6 +89,65 @@ def _vectorizer(kind: str, min_df: int) -> TfidfVectorizer:
     )
 
 
+class NgramTfidf:
+    """A fitted scikit-learn ``TfidfVectorizer`` (as ``_vectorizer`` makes them) reduced to
+    what transforming needs: the vocabulary and the idf weights. The same rows (word n-grams
+    of whitespace tokens, or character n-grams within words padded by a space; sublinear tf,
+    idf, L2 norm), without importing scikit-learn: a warm start never loads it (about 75 MB)."""
+
+    def __init__(
+        self, vocabulary: dict[str, int], idf: npt.ArrayLike, ngrams: tuple[int, int], chars: bool
+    ) -> None:
+        self.vocabulary_ = {str(k): int(v) for k, v in vocabulary.items()}
+        self.idf = np.asarray(idf, dtype=np.float32)
+        self.ngrams = (int(ngrams[0]), int(ngrams[1]))
+        self.chars = chars
+
+    def _grams(self, text: str) -> list[str]:
+        lo, hi = self.ngrams
+        out: list[str] = []
+        if self.chars:
+            for word in text.split():
+                w = f" {word} "
+                for n in range(lo, hi + 1):
+                    out += [w[i : i + n] for i in range(max(len(w) - n, 0) + 1)]
+                    if len(w) <= n:
+                        break  # a short word counts once, whole
+            return out
+        tokens = text.split()
+        for n in range(lo, hi + 1):
+            out += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        return out
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        from scipy import sparse
+
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        vocab = self.vocabulary_
+        for text in texts:
+            counts: dict[int, int] = {}
+            for g in self._grams(text):
+                j = vocab.get(g)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+            vals = (1.0 + np.log(tf)) * self.idf[cols]
+            norm = float(np.sqrt((vals * vals).sum()))
+            if norm > 0:
+                vals = vals / norm
+            order = np.argsort(cols)
+            indices += cols[order].tolist()
+            data += vals[order].tolist()
+            indptr.append(len(indices))
+        return sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int64), indptr),
+            shape=(len(texts), len(self.idf)),
+        )
+
+
 class TextFeatures:
     """Texts -> feature rows (word TF-IDF | character TF-IDF | scaled embedding)."""
 
@@ -96,8 +155,10 @@ class TextFeatures:
         # Large knowledge: n-grams of one text only are dropped (half the features, half the
         # training time, the same accuracy on the intent benchmarks).
         min_df = 2 if len(texts) >= MIN_DF_FROM else 1
-        self.word = _vectorizer("word", min_df).fit([t.stems or "_" for t in texts])
-        self.char = _vectorizer("char", min_df).fit([t.words or "_" for t in texts])
+        word = _vectorizer("word", min_df).fit([t.stems or "_" for t in texts])
+        char = _vectorizer("char", min_df).fit([t.words or "_" for t in texts])
+        self.word = NgramTfidf(word.vocabulary_, word.idf_, word.ngram_range, chars=False)
+        self.char = NgramTfidf(char.vocabulary_, char.idf_, char.ngram_range, chars=True)
         self.dim = int(embedder.embed(["_"]).shape[1])
 
     def transform(self, texts: Sequence[QueryText], embedder: Embedder) -> sparse.csr_matrix:

@@ -29,7 +29,7 @@ from bot.engine.embed import Embedder
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "learned-5"
+ENGINE_VERSION = "learned-6"
 """Part of the cache key: bump when features, training or the pickled classes change."""
 CV_MAX = 6000
 """Examples cross-validated at most (whole classes sampled above it), so that fitting the
@@ -49,7 +49,7 @@ class TrainedModel:
 
 
 def cache_key(parts: Iterable[str], embedder: Embedder) -> str:
-    import sklearn
+    from importlib.metadata import version
 
     h = hashlib.sha256()
     from bot.engine import calibrate, classifier
@@ -70,7 +70,7 @@ def cache_key(parts: Iterable[str], embedder: Embedder) -> str:
         calibrate.UNSURE_GAIN,
         calibrate.UNSURE_DECLINE_COST,
     ]
-    head = (ENGINE_VERSION, repr(settings), sklearn.__version__, np.__version__, embedder.name)
+    head = (ENGINE_VERSION, repr(settings), version("scikit-learn"), np.__version__, embedder.name)
     for p in (*head, *parts):
         h.update(p.encode("utf-8", "surrogatepass"))
         h.update(b"\0")

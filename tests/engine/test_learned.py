@@ -332,3 +332,24 @@ def test_knowledge_without_answers_text_still_trains(fixture_kb: KnowledgeBase) 
     texts, y = _three_keywords()
     model = train(texts, y.tolist(), 3, KEYS, [t.words for t in texts], [], [], [], FakeEmbedder())
     assert model.report.asked == len(texts)
+
+
+@pytest.mark.parametrize("kind", ["word", "char"])
+def test_reduced_vectorizer_gives_scikit_learns_rows(kind: str) -> None:
+    """The cached features transform without scikit-learn, exactly as it would."""
+    from bot.engine.classifier import NgramTfidf, _vectorizer
+
+    fit = [
+        "how much do csrs make",
+        "csr pay per hour",
+        "a b",
+        "is being bilingual useful for a csr csr csr",
+        "what hours do call center workers have",
+    ]
+    asked = [*fit, "", "x", "custmer servce rep salery", "ab abc abcd abcde abcdef", "how much"]
+    fitted = _vectorizer(kind, 1).fit(fit)
+    reduced = NgramTfidf(fitted.vocabulary_, fitted.idf_, fitted.ngram_range, kind == "char")
+    want = fitted.transform(asked).toarray()
+    got = reduced.transform(asked).toarray()
+    assert got.shape == want.shape
+    assert np.allclose(got, want, atol=1e-6)
