@@ -212,6 +212,16 @@ def careerbot_dir(
     return work
 
 
+def warm_cache(knowledge: Path) -> None:
+    """Train (or load) the knowledge's model into the cache the spawned bots read (the test
+    shim passes $XDG_CACHE_HOME/careerbot to them): a bot measured must not train first."""
+    from bot.engine import Engine, EngineSettings
+    from bot.engine.trained import user_cache_dir
+    from bot.knowledge.loader import load_knowledge
+
+    Engine(load_knowledge(knowledge), EngineSettings(cache_dir=user_cache_dir()))
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200)
@@ -271,6 +281,7 @@ async def run(args: argparse.Namespace, url: str | None) -> int:
             qs = questions()
             asks = [{"question": q} for q in random.sample(qs, k=min(50, len(qs)))]
             argv = ["-m", "bot", "run"]
+            warm_cache(args.knowledge)
             work = careerbot_dir(root, args.knowledge)
             subjects.append(Subject("careerbot", argv, work, "ask", asks, distinct=args.distinct))
             if url is not None:
