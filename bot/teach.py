@@ -16,7 +16,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -180,7 +180,8 @@ def teach(
         known = _known(engine, kb, text)
         if known:
             raise TeachRefused(f"not taught: {known}")
-        near = _near_duplicate(engine, text, entry_id)
+        ranked = [engine.targets[r.target].id for r in engine.rank(text)[1]]
+        near = _near_duplicate(engine, text, ranked[:3], entry_id)
         if near:
             raise TeachRefused(f"not taught: {near}")
         try:
@@ -207,7 +208,7 @@ def teach(
                 f"not taught: as a phrasing of {entry_id} it would still get "
                 f"{_outcome(after.outcome, after.entry_id)}"
             )
-        stolen = _taken_over(engine, new_engine, text, entry_id)
+        stolen = _taken_over(engine, new_engine, ranked[:1], entry_id)
         if stolen is not None:
             raise TeachRefused(f"not taught: {stolen}")
         written = _write(edit) if write else False
@@ -218,13 +219,15 @@ NEAR_DUPLICATE = 90
 """rapidfuzz token-set ratio from which a taught text counts as another entry's phrasing."""
 
 
-def _near_duplicate(engine: Engine, text: str, entry_id: str | None) -> str | None:
+def _near_duplicate(
+    engine: Engine, text: str, ranked: Sequence[str], entry_id: str | None
+) -> str | None:
     """Why ``text`` already belongs to another entry, if it does: it is almost one of the
-    phrasings of an entry it ranks near (one text in two entries contradicts itself)."""
-    _, ranked = engine.rank(text)
+    phrasings of an entry it ranks near (``ranked``: target ids; one text in two entries
+    contradicts itself)."""
     key = engine.normalise(text)
-    for r in ranked[:3]:
-        near = engine.kb.entries.get(engine.targets[r.target].id)
+    for target_id in ranked:
+        near = engine.kb.entries.get(target_id)
         if near is None or near.id == entry_id:
             continue
         for phrasing in (near.question, *near.phrasings):
@@ -233,13 +236,15 @@ def _near_duplicate(engine: Engine, text: str, entry_id: str | None) -> str | No
     return None
 
 
-def _taken_over(before: Engine, after: Engine, text: str, entry_id: str | None) -> str | None:
+def _taken_over(
+    before: Engine, after: Engine, ranked: Sequence[str], entry_id: str | None
+) -> str | None:
     """Why the taught text would change other answers, if it would: the phrasings of the
-    entry it went to before (a learned matcher learns from one line) must still go there."""
-    _, ranked = before.rank(text)
+    entry it went to before (``ranked``: its best target id, if any; a learned matcher
+    learns from one line) must still go there."""
     if not ranked:
         return None
-    was = before.targets[ranked[0].target].id
+    was = ranked[0]
     entry = before.kb.entries.get(was)
     if entry is None or was == entry_id:
         return None

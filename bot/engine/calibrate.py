@@ -1,15 +1,15 @@
 """Answer/unsure thresholds fitted on held-out predictions, and the cross-validation report.
 
-Every training question was asked with itself held out (bot/engine/ranker.py), so its
-top probability and whether the top target was right say how the engine does on phrasings
-it has not seen. The answer threshold is the one that minimises
+Every phrasing and declined example was scored by a model that never saw it
+(bot/engine/classifier.py ``cross_validate``), so its top probability and whether the top
+target was right say how the engine does on questions it has not seen. The answer threshold
+is the lowest within COST_TIE of the least
 
-    missed answers + WRONG_COST x wrong answers
+    missed answers + WRONG_COST x wrong answers + DECLINE_COST x declined examples answered
 
-(rates of the in-scope questions: a wrong answer with citations is the worst outcome) among
-those that answer at most DECLINE_MAX of the knowledge's declined examples; the unsure
-threshold below it trades declined examples shown suggestions against in-scope questions
-whose right entry would be among the suggestions.
+(rates; a wrong answer with citations is the worst outcome). The unsure threshold below it
+trades declined examples shown suggestions against in-scope questions whose right entry
+would be among the suggestions.
 """
 
 from __future__ import annotations

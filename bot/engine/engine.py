@@ -1,18 +1,14 @@
 """The answer engine: question -> one Answer (answer, unsure or decline). Pure, no Discord.
 
-Build time: every entry's question and phrasings are normalised once and put in an inverted
-index (word stem -> documents). Fact topics become *virtual entries* ("fact.<topic>.<career>"),
-with generated phrasings, so "receptionist salary" ranks like any curated entry but is
-answered from structured facts.
+Build time: every entry's question and phrasings, and the fact targets' generated phrasings
+(bot/engine/fact_targets.py), become the training data of the learned matcher
+(bot/engine/learned.py; trained or loaded from the disk cache); each target's answer text is
+indexed too (bot/engine/answerindex.py). Knowledge too large for the classifier is ranked by
+the hand-tuned ranking (bot/engine/legacy.py).
 
-Each target's answer text (a Q&A answer; a fact answer's items, issuers and figures) goes in
-a second index (bot/engine/answerindex.py): a question naming something only an answer says
-("Five9", "HDI", "the Philippines") finds that answer although no phrasing contains it.
-
-Ask time: normalise, detect career/level/topic/out-of-scope, preselect candidates from the
-index by IDF weight (numpy, no Python loop over entries), add the targets whose answers hold
-the question's rare words, score the few candidates with rapidfuzz ``cdist``, fold in the
-detectors and the answer-text evidence, take one confidence in [0, 1].
+Ask time: small talk and junk first (bot/engine/message.py); normalise, detect
+career/level/topic/out-of-scope (bot/engine/understand.py), rank the targets, then answer
+above the fitted answer threshold, suggest above the unsure threshold, else decline.
 """
 
 from __future__ import annotations
@@ -33,14 +29,16 @@ from bot.engine.answer import Answer, AnswerField, Outcome, Suggestion
 from bot.engine.answerindex import AnswerIndex, name_words
 from bot.engine.complete import Completer
 from bot.engine.embed import Embedder, load_embedder
+from bot.engine.fact_targets import fact_targets, plural
 from bot.engine.facts import fact_field, fact_id, source_refs
 from bot.engine.learned import LearnedRanking
 from bot.engine.legacy import LEGACY_ANSWER, LEGACY_UNSURE, LegacyRanking
-from bot.engine.message import is_junk, is_smalltalk
+from bot.engine.message import is_junk, is_smalltalk, question_part
 from bot.engine.normalize import Normalizer, clean, stem
 from bot.engine.targets import EngineSettings as EngineSettings  # re-exported
 from bot.engine.targets import Ranked, Target
 from bot.engine.understand import Detector, Understanding
+from bot.engine.vocabulary import typo_vocabulary
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.model import Entry, Level, Topic
 
@@ -50,109 +48,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
-# Generated phrasings of fact targets. {n} name, {p} plural, {l} level words.
-FACT_TEMPLATES: dict[Topic, tuple[str, ...]] = {
-    Topic.SALARY: (
-        "{n} salary",
-        "how much does a {n} make",
-        "how much do {p} make",
-        "{p} pay",
-        "what is the median salary of a {n}",
-        "average {n} salary",
-    ),
-    Topic.HOURLY_PAY: ("{n} hourly pay", "how much does a {n} make per hour", "{n} hourly wage"),
-    Topic.PERCENTILES: ("{n} salary percentiles", "top 10 percent {n} salary", "highest paid {p}"),
-    Topic.REGIONS: ("{n} salary by state", "where do {p} earn the most", "{n} pay by city"),
-    Topic.OUTLOOK: ("{n} job outlook", "{n} job growth", "is there demand for {p}"),
-    Topic.AUTOMATION: ("will {p} be replaced by ai", "{n} automation risk"),
-    Topic.EDUCATION: ("{n} education requirements", "what education does a {n} need"),
-    Topic.TRAINING: ("{n} training", "how long is {n} training"),
-    Topic.CERTIFICATIONS: ("{n} certifications", "what certifications does a {n} need"),
-    Topic.SKILLS: ("{n} skills", "what skills does a {n} need"),
-    Topic.TOOLS: ("{n} tools and software", "what tools do {p} use"),
-    Topic.ADVANCEMENT: ("{n} career path", "how does a {n} get promoted"),
-    Topic.RELATED_CAREERS: ("careers related to {n}", "jobs similar to {n}"),
-    Topic.STRESS: ("is being a {n} stressful", "{n} stress level"),
-    Topic.WORK_LIFE: ("{n} work life balance",),
-    Topic.PERSONALITY: ("{n} personality fit", "what personality suits a {n}"),
-    Topic.RESOURCES: ("{n} resources", "books for {p}"),
-    Topic.INDUSTRIES: ("industries that employ {p}", "where do {p} work"),
-    Topic.TYPES: ("types of {n}", "kinds of {n} jobs"),
-}
-LEVEL_TEMPLATES: tuple[str, ...] = (
-    "{l} {n} salary",
-    "how much does a {l} {n} make",
-    "{l} {n} pay",
-)
-LEVEL_WORDS: dict[Level, str] = {
-    Level.ENTRY: "entry level",
-    Level.MID: "mid level",
-    Level.SENIOR: "senior",
-    Level.MANAGER: "manager",
-}
-QUESTION_TEMPLATES: dict[Topic, str] = {
-    Topic.SALARY: "How much does a {n} earn?",
-    Topic.HOURLY_PAY: "What is a {n}'s hourly pay?",
-    Topic.PERCENTILES: "What do the lowest and highest paid {p} earn?",
-    Topic.REGIONS: "Where do {p} earn the most?",
-    Topic.OUTLOOK: "What is the job outlook for {p}?",
-    Topic.AUTOMATION: "Will {p} be replaced by automation?",
-    Topic.EDUCATION: "What education does a {n} need?",
-    Topic.TRAINING: "What training does a {n} get?",
-    Topic.CERTIFICATIONS: "Which certifications help a {n}?",
-    Topic.SKILLS: "What skills does a {n} need?",
-    Topic.TOOLS: "What tools do {p} use?",
-    Topic.ADVANCEMENT: "What is the career path of a {n}?",
-    Topic.RELATED_CAREERS: "Which careers are related to {n}?",
-    Topic.STRESS: "How stressful is being a {n}?",
-    Topic.WORK_LIFE: "What is the work-life balance of a {n}?",
-    Topic.PERSONALITY: "What personality suits a {n}?",
-    Topic.RESOURCES: "What resources help a {n}?",
-    Topic.INDUSTRIES: "Which industries employ {p}?",
-    Topic.TYPES: "What types of {n} jobs are there?",
-}
-TYPO_RATIO = 5
-TYPO_CUTOFF = 82.0
-"""The normaliser's typo cutoff (bot/engine/normalize.py)."""
 SALARY_TOPICS = frozenset({Topic.SALARY, Topic.HOURLY_PAY, Topic.PERCENTILES, Topic.REGIONS})
-
-
-def _plural(name: str) -> str:
-    if name.endswith("y") and not name.endswith(("ay", "ey", "oy")):
-        return name[:-1] + "ies"
-    return name if name.endswith("s") else name + "s"
-
-
-def _phrasing_words(kb: KnowledgeBase, known: Sequence[str]) -> list[str]:
-    """The phrasings' words for the typo vocabulary, less their misspellings: phrasings keep
-    members' typos on purpose ("custmer"), and a typo in the vocabulary is never corrected.
-    A word counts as a misspelling of a word at least ``TYPO_RATIO`` times as common (same
-    first letter, as similar as the normaliser's cutoff)."""
-    counts: dict[str, int] = defaultdict(int)
-    for text in known:
-        for w in clean(text).split():
-            counts[w] += 1
-    base = set(counts)
-    own: dict[str, int] = defaultdict(int)
-    for entry in kb.entries.values():
-        for text in entry.phrasings:
-            for w in clean(text).split():
-                own[w] += 1
-                counts[w] += 1
-    by_letter: dict[str, list[str]] = defaultdict(list)
-    for w in counts:
-        if len(w) >= 4 and w.isalpha():
-            by_letter[w[0]].append(w)
-    kept: list[str] = []
-    for w, n in own.items():
-        if w in base or len(w) < 4 or not w.isalpha():
-            kept.append(w)
-            continue
-        common = [v for v in by_letter[w[0]] if counts[v] >= TYPO_RATIO * n and v != w]
-        hit = process.extractOne(w, common, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        if hit is None:
-            kept.append(w)
-    return kept
 
 
 class Engine(LearnedRanking, LegacyRanking):
@@ -171,7 +67,7 @@ class Engine(LearnedRanking, LegacyRanking):
         )
         self._embedder = embedder
         self._multi_career_targets: dict[int, bool] = {}  # filled as questions need it
-        self.norm = Normalizer(kb.synonyms, self._vocabulary())
+        self.norm = Normalizer(kb.synonyms, typo_vocabulary(kb))
         self.detector = Detector(kb, self.norm)
         self.targets: list[Target] = []
         self._target_index: dict[str, int] = {}
@@ -225,30 +121,6 @@ class Engine(LearnedRanking, LegacyRanking):
         return self._embedder
 
     # ================================================================== build
-    def _vocabulary(self) -> list[str]:
-        kb = self.kb
-        words: list[str] = []
-        for entry in kb.entries.values():
-            words += [entry.question, entry.answer]
-        for slug, ck in kb.careers.items():
-            c = ck.career
-            words += [c.name, c.plural or _plural(c.name), *c.aliases, slug.replace("-", " ")]
-            words.append(c.summary)
-        syn = kb.synonyms
-        for ws in syn.topics.values():
-            words += ws
-        for ws in syn.levels.values():
-            words += ws
-        words += syn.out_of_scope
-        words += syn.off_topic
-        words += syn.stopwords
-        for ck in kb.careers.values():
-            for items in (getattr(ck.lists, name) for name in type(ck.lists).model_fields):
-                words += [x for i in items for x in (i.name, i.detail, i.issuer) if x]
-        for tpls in FACT_TEMPLATES.values():
-            words += tpls
-        return words + _phrasing_words(kb, words)
-
     def _content(self, words: Sequence[str]) -> list[str]:
         """What the text ranking compares: no stopwords and no career names (those are
         matched by the detector, so "receptionist salary" finds the salary phrasings and the
@@ -278,33 +150,7 @@ class Engine(LearnedRanking, LegacyRanking):
         return idx
 
     def _fact_targets(self) -> list[tuple[int, list[str]]]:
-        out: list[tuple[int, list[str]]] = []
-        for slug, ck in self.kb.careers.items():
-            name = ck.career.name.lower()
-            plural = (ck.career.plural or _plural(ck.career.name)).lower()
-            for topic, templates in FACT_TEMPLATES.items():
-                if not self._has_facts(slug, topic, None):
-                    continue
-                q = QUESTION_TEMPLATES[topic].format(n=name, p=plural)
-                t = self._add_target(Target(fact_id(topic, slug, None), slug, topic, None, q, True))
-                out.append((t, [tpl.format(n=name, p=plural) for tpl in templates]))
-                if topic is not Topic.SALARY:
-                    continue
-                for level, lw in LEVEL_WORDS.items():
-                    if not self._has_facts(slug, topic, level):
-                        continue
-                    lq = f"How much does a {lw} {name} earn?"
-                    lt = self._add_target(
-                        Target(fact_id(topic, slug, level), slug, topic, level, lq, True)
-                    )
-                    out.append(
-                        (lt, [tpl.format(n=name, p=plural, l=lw) for tpl in LEVEL_TEMPLATES])
-                    )
-        return out
-
-    def _has_facts(self, slug: str, topic: Topic, level: Level | None) -> bool:
-        """Whether facts.answer_for_topic answers this (without building the answer)."""
-        return topic in facts.SUPPORTED_TOPICS and facts.has_data(self.kb, slug, topic, level)
+        return [(self._add_target(t), phrasings) for t, phrasings in fact_targets(self.kb)]
 
     def _build_index(self) -> None:
         postings: dict[str, list[int]] = defaultdict(list)
@@ -342,8 +188,15 @@ class Engine(LearnedRanking, LegacyRanking):
     def rank(self, question: str) -> tuple[Understanding, list[Ranked]]:
         """Candidate targets best first with their probability of being the one meant."""
         words = self.norm.words(question)
-        u = self.detector.understand(words, self.settings.default_career)
-        return u, self._rank(question, words, u)
+        part = question_part(question)
+        # A story's off-topic words ("a clinic near me is hiring", "i work at walmart") tell;
+        # its question asks: off-topic phrases are looked for in the question part.
+        u = self.detector.understand(
+            words,
+            self.settings.default_career,
+            off_topic_words=self.norm.words(part) if part is not None else None,
+        )
+        return u, self._rank(question, words, u, part)
 
     def answer_entry(self, entry_id: str) -> Answer | None:
         idx = self._target_index.get(entry_id)
@@ -407,12 +260,14 @@ class Engine(LearnedRanking, LegacyRanking):
         return str(hit[2]).split(":")[0] if hit else None
 
     # ================================================================== ranking
-    def _rank(self, question: str, words: Sequence[str], u: Understanding) -> list[Ranked]:
+    def _rank(
+        self, question: str, words: Sequence[str], u: Understanding, part: str | None
+    ) -> list[Ranked]:
         if not words or is_junk(clean(question)):
             return []  # numbers or symbols alone ("2 2", "$", "!!! $ !!!") are not a question
         if self.model is None:
             return self._legacy_rank(self._content(words), u)
-        return self._learned_rank(self.model, question, u)
+        return self._learned_rank(self.model, words, u, part)
 
     # ================================================================== outcomes
     def _ask(self, question: str) -> Answer:
@@ -486,7 +341,7 @@ class Engine(LearnedRanking, LegacyRanking):
         last = named.split()[-1] if named.split() else named
         if last.endswith(("s", "ing", "ity", "ics", "ism", "ce", "school", "care")):
             return named
-        return _plural(named)
+        return plural(named)
 
     def _decline(self, u: Understanding | None, reason: str) -> Answer:
         body = facts.decline_text(reason, facts.coverage(self.kb))

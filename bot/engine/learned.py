@@ -21,7 +21,6 @@ import numpy as np
 
 from bot.engine.classifier import QueryText
 from bot.engine.facts import fact_id
-from bot.engine.message import question_part
 from bot.engine.normalize import stem
 from bot.engine.targets import Ranked
 from bot.engine.trained import TrainedModel, cache_key, load_cached, save_cached, train
@@ -133,13 +132,19 @@ class LearnedRanking:
     def _qtext(
         self, text: str, known: Callable[[str], bool] | None = None
     ) -> tuple[QueryText, Understanding]:
-        """The text the classifier sees and the slots: career names out; slot tokens in, and
+        """The text the classifier sees (see ``_query``) and the slots of ``text``."""
+        words = self.norm.words(text)
+        u = self.detector.understand(words, self.settings.default_career)
+        return self._query(words, u, known), u
+
+    def _query(
+        self, words: Sequence[str], u: Understanding, known: Callable[[str], bool] | None = None
+    ) -> QueryText:
+        """Normalised words -> what the classifier sees: career names out; slot tokens in, and
         one ``__unk`` per content word the knowledge's phrasings never use (``known``; by
         default the trained vocabulary): "how much do dentists make" is not a pay question
         the knowledge answers, whatever its other words say."""
-        words = self.norm.words(text)
-        u = self.detector.understand(words, self.settings.default_career)
-        content = self.detector.strip_careers(words) or words
+        content = self.detector.strip_careers(words) or list(words)
         stems = [stem(w) for w in content]
         known = known or self._known
         tokens = list(stems)
@@ -157,7 +162,7 @@ class LearnedRanking:
         unknown = sum(1 for s, _ in meaningful if not known(s))
         tokens += [UNKNOWN] * unknown
         share = 1.0 - unknown / len(meaningful) if meaningful else 1.0
-        return QueryText(" ".join(tokens), " ".join(content), share), u
+        return QueryText(" ".join(tokens), " ".join(content), share)
 
     def _known(self, s: str) -> bool:
         return s in self._phrasing_stems
@@ -237,13 +242,16 @@ class LearnedRanking:
         return model
 
     # ------------------------------------------------------------------ ranking
-    def _learned_rank(self, m: TrainedModel, question: str, u: Understanding) -> list[Ranked]:
-        q, _ = self._qtext(question)
+    def _learned_rank(
+        self, m: TrainedModel, words: Sequence[str], u: Understanding, part: str | None
+    ) -> list[Ranked]:
+        """``words``/``u``: the message's normalised words and slots; ``part``: the question
+        part of a long message (weighs ``PART_WEIGHT``), if any."""
+        q = self._query(words, u)
         tokens = q.stems.split()
         if UNKNOWN in tokens and not any(self._known(t) for t in tokens):
             return []  # not one word the knowledge uses: nothing to match ("qwrtz plokm")
         queries = [q]
-        part = question_part(question)
         if part is not None:
             queries.append(self._qtext(part)[0])
         logp = np.log(
