@@ -106,10 +106,17 @@ _FILLER = frozenset(
         "your",
         "have",
         "day",
+        "today",
+        "tonight",
         "great",
         "nice",
     ]
 )
+_GREETING = re.compile(
+    r"\b(?:how (?:are|r) (?:you|u|ya)(?: doing)?|how(?:'s| is|s) it going|what(?:'s| is|s) up"
+    r"|wh?at ?up|wassup|how you doing)\b"
+)
+"""Greetings of more than one word, each read as one greeting word ("hey how are you today")."""
 _REPEATS = re.compile(r"(.)\1{2,}")
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s+|\n+")
 _QUESTION_START = frozenset(
@@ -156,7 +163,7 @@ def is_smalltalk(text: str) -> bool:
     """A greeting, thanks, laughter or acknowledgement and nothing else."""
     if len(text) > 120:
         return False  # small talk is short; never clean a long message only to find out
-    words = [_squeeze(w) for w in clean(text).split()]
+    words = [_squeeze(w) for w in _GREETING.sub("hi", clean(text)).split()]
     if not words or len(words) > 8:
         return False
     return any(w in _CORE for w in words) and all(w in _CORE or w in _FILLER for w in words)

@@ -216,10 +216,18 @@ class Detector:
         return [w for i, w in enumerate(words) if i not in drop]
 
     def out_of_scope(
-        self, words: Sequence[str], careers: Sequence[str], stems: Phrase | None = None
+        self,
+        words: Sequence[str],
+        careers: Sequence[str],
+        stems: Phrase | None = None,
+        off_topic_words: Sequence[str] | None = None,
     ) -> str | None:
+        """What the message asks about that the knowledge does not cover, if anything: an
+        off-topic phrase (looked for in ``off_topic_words`` when given: the question part of
+        a long message), else another occupation or "how much do <unknown> make"."""
         stems = _stems(words) if stems is None else stems
-        off = self.off_topic_phrases.find(stems)
+        off_stems = stems if off_topic_words is None else _stems(off_topic_words)
+        off = self.off_topic_phrases.find(off_stems)
         if off:
             return min(off)[2]
         hits = self.oos_phrases.find(stems)
@@ -275,10 +283,15 @@ class Detector:
         best = max(weight.items(), key=lambda kv: kv[1])
         return Topic(best[0])
 
-    def understand(self, words: Sequence[str], default_career: str | None) -> Understanding:
+    def understand(
+        self,
+        words: Sequence[str],
+        default_career: str | None,
+        off_topic_words: Sequence[str] | None = None,
+    ) -> Understanding:
         stems = _stems(words)  # once for every detector
         careers = self.careers(words, stems)
         career = careers[0] if careers else None
-        oos = self.out_of_scope(words, careers, stems)
+        oos = self.out_of_scope(words, careers, stems, off_topic_words)
         level = self.level(words, career or default_career, stems)
         return Understanding(career, level, self.topic(words, stems), oos, tuple(careers))

@@ -93,6 +93,23 @@ def test_small_talk_is_neither_answered_nor_declined(fixture_engine: Engine, q: 
     assert not a.sources and a.entry_id is None
 
 
+def test_off_topic_words_in_a_story_do_not_decline_its_question(fixture_engine: Engine) -> None:
+    """Off-topic phrases ("near me", "walmart": knowledge/synonyms.yaml) are looked for in
+    the question part of a long message: the story may name a shop, the question decides."""
+    story = (
+        "i work the registers at walmart and a clinic near me is hiring, so i keep thinking "
+        "about a change. how much do customer service reps make?"
+    )
+    a = fixture_engine.ask(story)
+    assert a.outcome is Outcome.ANSWER and "$42,830" in to_text(a)
+    asked = (
+        "i have been a customer service rep for a while and i like the job. "
+        "anyway, can you help me return my walmart order?"
+    )
+    assert fixture_engine.ask(asked).outcome is Outcome.DECLINE
+    assert fixture_engine.ask("can you help me return my walmart order").outcome is Outcome.DECLINE
+
+
 def test_self_test_finds_collisions(fixture_kb: KnowledgeBase) -> None:
     from dataclasses import replace
 

@@ -295,6 +295,9 @@ def test_unwritable_or_corrupt_cache_only_means_training(
 def test_message_shapes() -> None:
     assert is_smalltalk("heyyy") and is_smalltalk("thank you so much!") and is_smalltalk("lol")
     assert not is_smalltalk("hi, how much do csrs make?")
+    # Greetings of several words are one greeting; the same words in a question are not.
+    assert is_smalltalk("hey, how are you doing today?") and is_smalltalk("What's up bot")
+    assert not is_smalltalk("how are you supposed to handle angry callers")
     assert is_junk(clean("!!! $ !!!")) and is_junk(clean("2 2")) and not is_junk(clean("csr pay"))
     story = (
         "So I have been working retail for three years and my manager keeps cutting my hours. "
