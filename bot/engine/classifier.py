@@ -64,6 +64,8 @@ class QueryText:
     words: str
     known: float = 1.0
     """Share of its content words the knowledge uses (confidence is scaled by it)."""
+    content: int = 0
+    """How many content words it has (not stopwords, not career names)."""
 
 
 def _vectorizer(kind: str, min_df: int) -> TfidfVectorizer:

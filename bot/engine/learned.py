@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PART_WEIGHT = 0.65
-"""Weight of the question part of a "story, then question" message (the rest: the whole)."""
+"""Weight of the question part of a "story, then question" message (the rest: the whole)..."""
+PART_CONTENT = 3
+"""...when it has at least this many content words (fewer: in proportion)."""
 MAX_CLASSES = 1000
 MAX_TEXTS = 40_000
 """Above these the classifier's weights (features x classes) and training time grow past what
@@ -162,7 +164,7 @@ class LearnedRanking:
         unknown = sum(1 for s, _ in meaningful if not known(s))
         tokens += [UNKNOWN] * unknown
         share = 1.0 - unknown / len(meaningful) if meaningful else 1.0
-        return QueryText(" ".join(tokens), " ".join(content), share)
+        return QueryText(" ".join(tokens), " ".join(content), share, len(meaningful))
 
     def _known(self, s: str) -> bool:
         return s in self._phrasing_stems
@@ -258,10 +260,13 @@ class LearnedRanking:
             np.maximum(m.classifier.proba(m.features.transform(queries, self.embedder)), 1e-12)
         )
         if len(queries) > 1:
-            mixed = (1 - PART_WEIGHT) * logp[0] + PART_WEIGHT * logp[1]
+            # A short, generic question part ("any advice?", "can you help?") says less than
+            # the story before it: under PART_CONTENT content words it weighs in proportion.
+            w = PART_WEIGHT * min(1.0, queries[1].content / PART_CONTENT)
+            mixed = (1 - w) * logp[0] + w * logp[1]
             probs = np.exp(mixed - mixed.max())
             probs /= probs.sum()
-            known = (1 - PART_WEIGHT) * queries[0].known + PART_WEIGHT * queries[1].known
+            known = (1 - w) * queries[0].known + w * queries[1].known
         else:
             probs = np.exp(logp[0])
             known = q.known

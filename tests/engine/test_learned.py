@@ -315,6 +315,16 @@ def test_the_question_part_of_a_story_weighs_most(learned: Engine) -> None:
     assert learned.ask(story).entry_id == "csr-education"
 
 
+def test_a_generic_question_part_leaves_the_story_to_speak(learned: Engine) -> None:
+    """ "can you help?" says nothing of what is asked: the story decides."""
+    story = (
+        "i never finished high school but i got my ged last year and i want a customer "
+        "service job at a call center near my place. can you help?"
+    )
+    _, ranked = learned.rank(story)
+    assert learned.targets[ranked[0].target].id == "csr-education"
+
+
 def test_real_bundled_model_places_paraphrases_closer() -> None:
     model = WordLlamaEmbedder()
     v = model.embed(
