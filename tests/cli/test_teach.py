@@ -17,14 +17,12 @@ from bot.engine.answer import Outcome
 from bot.knowledge.loader import load_knowledge
 from bot.teach import TeachRefused, teach
 from tests.paths import KNOWLEDGE, ROOT
-from tests.teaching import BURNOUT, burnout_gap
-
-WORK = Path("careers/customer-service-representative/qa/work.yaml")
+from tests.teaching import BURNOUT, Gap, find_gap
 
 
 @pytest.fixture(scope="module")
-def gap(shipped_engine: Engine) -> str:
-    return burnout_gap(shipped_engine)
+def gap(shipped_engine: Engine) -> Gap:
+    return find_gap(shipped_engine)
 
 
 @pytest.fixture
@@ -49,22 +47,22 @@ def cli(*args: str, user: list[str] | None = None) -> subprocess.CompletedProces
     )
 
 
-def test_a_taught_question_is_answered_and_only_its_line_changes(gap: str, knowledge: Path) -> None:
-    assert Engine(load_knowledge(knowledge)).ask(gap).entry_id != BURNOUT
+def test_a_taught_question_is_answered_and_only_its_line_changes(gap: Gap, knowledge: Path) -> None:
+    assert Engine(load_knowledge(knowledge)).ask(gap.question).entry_id != gap.entry_id
     before = snapshot(knowledge)
-    done = cli(gap, BURNOUT, "--knowledge", str(knowledge))
+    done = cli(gap.question, gap.entry_id, "--knowledge", str(knowledge))
     assert done.returncode == 0, done.stderr
-    assert f"knowledge/{WORK.as_posix()}:" in done.stdout
+    assert f"knowledge/{gap.file.as_posix()}:" in done.stdout
     after = snapshot(knowledge)
     changed = [name for name in after if after[name] != before.get(name)]
-    assert changed == [str(WORK)]
-    old = before[str(WORK)].decode().splitlines()
-    new = after[str(WORK)].decode().splitlines()
+    assert changed == [str(gap.file)]
+    old = before[str(gap.file)].decode().splitlines()
+    new = after[str(gap.file)].decode().splitlines()
     added = [line for line in new if line not in old]
-    assert [line.strip() for line in added] == [f"- {gap}"]
+    assert [line.strip() for line in added] == [f"- {gap.question}"]
     assert [line for line in new if line != added[0]] == old
-    answer = Engine(load_knowledge(knowledge)).ask(gap)
-    assert (answer.outcome, answer.entry_id) == (Outcome.ANSWER, BURNOUT)
+    answer = Engine(load_knowledge(knowledge)).ask(gap.question)
+    assert (answer.outcome, answer.entry_id) == (Outcome.ANSWER, gap.entry_id)
     check = subprocess.run(
         [sys.executable, "-m", "bot", "check", str(knowledge)],
         cwd=ROOT,
@@ -120,7 +118,7 @@ def test_two_teaches_at_once_both_land(knowledge: Path) -> None:
     reason="needs root and setpriv to run the teach as a user who may not write",
 )
 def test_a_read_only_folder_gets_the_change_as_a_diff(
-    gap: str,
+    gap: Gap,
 ) -> None:
     # pytest's tmp_path is private to root: this user-readable folder is made by hand.
     with tempfile.TemporaryDirectory() as scratch:
@@ -131,11 +129,11 @@ def test_a_read_only_folder_gets_the_change_as_a_diff(
             path.chmod(0o555 if path.is_dir() else 0o444)
         before = snapshot(knowledge)
         nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-        done = cli(gap, BURNOUT, "--knowledge", str(knowledge), user=nobody)
+        done = cli(gap.question, gap.entry_id, "--knowledge", str(knowledge), user=nobody)
         assert done.returncode == 0, done.stderr
         assert "read-only" in done.stderr
-        assert done.stdout.startswith(f"--- a/knowledge/{WORK.as_posix()}\n")
-        assert f"\n+      - {gap}\n" in done.stdout
+        assert done.stdout.startswith(f"--- a/knowledge/{gap.file.as_posix()}\n")
+        assert f"\n+      - {gap.question}\n" in done.stdout
         assert snapshot(knowledge) == before
         for path in [knowledge, *knowledge.rglob("*")]:
             path.chmod(0o755)
@@ -153,16 +151,16 @@ def run_bot(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_history_lists_the_teaching_and_undo_removes_exactly_it(
-    gap: str, knowledge: Path, tmp_path: Path
+    gap: Gap, knowledge: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "log.sqlite3"
     before = snapshot(knowledge)
-    done = cli(gap, BURNOUT, "--knowledge", str(knowledge), "--database", str(db))
+    done = cli(gap.question, gap.entry_id, "--knowledge", str(knowledge), "--database", str(db))
     assert done.returncode == 0 and "as teaching 1" in done.stdout, done
     listed = run_bot("history", "--database", str(db))
     assert listed.returncode == 0, listed.stderr
-    assert f"{gap!r} → {BURNOUT}" in listed.stdout
-    assert f"knowledge/{WORK.as_posix()}:" in listed.stdout
+    assert f"{gap.question!r} → {gap.entry_id}" in listed.stdout
+    assert f"knowledge/{gap.file.as_posix()}:" in listed.stdout
     undone = cli("--undo", "1", "--knowledge", str(knowledge), "--database", str(db))
     assert undone.returncode == 0, undone.stderr
     assert snapshot(knowledge) == before
@@ -200,11 +198,11 @@ def test_gaps_suggest_shows_member_picks_and_likely_entries(tmp_path: Path) -> N
 
 
 def test_a_broken_question_log_does_not_lose_the_teaching(
-    gap: str, knowledge: Path, tmp_path: Path
+    gap: Gap, knowledge: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "log.sqlite3"
     db.write_bytes(b"this is not a database" * 100)
-    done = cli(gap, BURNOUT, "--knowledge", str(knowledge), "--database", str(db))
+    done = cli(gap.question, gap.entry_id, "--knowledge", str(knowledge), "--database", str(db))
     assert done.returncode == 0, done.stderr
     assert "not kept in the history" in done.stderr and "Traceback" not in done.stderr
-    assert gap in (knowledge / WORK).read_text()
+    assert gap.question in (knowledge / gap.file).read_text()

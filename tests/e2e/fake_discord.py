@@ -31,6 +31,10 @@ from aiohttp import WSMsgType, web
 log = logging.getLogger("fake_discord")
 
 JSON = dict[str, Any]
+RETRAIN_WITHIN = 120.0
+"""Seconds to wait for a reply or log that follows a retrain of the shipped knowledge (a reload
+or a teach trains the model cold: 10-20 s alone, more on a loaded 2-core CI machine). Only a
+failure ever waits this long: it bounds a hang, it does not measure speed (bench/ does)."""
 
 APP_ID = 1_100_000_000_000_000_001
 GUILD_ID = 1_200_000_000_000_000_001

@@ -22,7 +22,6 @@ import yaml
 import bot.app as app
 from bot.config import Settings
 from bot.engine import Engine
-from bot.engine.answer import Outcome
 from bot.knowledge.loader import load_knowledge
 from bot.ui import parse_ask
 from tests.e2e.conftest import REPO, connected, fake_env, spawned
@@ -34,10 +33,12 @@ from tests.e2e.fake_discord import (
     KIND_CALLBACK,
     MODERATOR_ROLE_ID,
     OWNER_ID,
+    RETRAIN_WITHIN,
     FakeDiscord,
     Recorded,
     Sent,
 )
+from tests.teaching import unsure_question
 
 pytestmark = pytest.mark.e2e
 
@@ -185,13 +186,7 @@ async def test_ask_autocomplete_fits_discord_limits(
 async def test_did_you_mean_button_answers_the_picked_question(
     fake: FakeDiscord, bot: Any, engine: Engine
 ) -> None:
-    candidates = ["pay", "csr", "career", "work", "training", "money", "customer", "job"]
-    unsure = next(
-        (q for q in candidates if (a := engine.ask(q)).outcome is Outcome.UNSURE and a.suggestions),
-        None,
-    )
-    if unsure is None:
-        pytest.fail("no candidate question gives a did-you-mean; extend the candidates")
+    unsure = unsure_question(engine, suggestions=1)
     inter = await fake.slash("ask", {"question": unsure})
     msg = await final(fake, inter)
     asks = [c for c in custom_ids(msg) if c.startswith("careerbot:ask:")]
@@ -292,7 +287,7 @@ async def test_kb_reload_by_moderator(
     marker = "ZQXMARKER reloaded"
     entry = _mark_answer(knowledge, marker)
     inter = await fake.slash("kb reload", user=fake.moderator)
-    reply = await final(fake, inter, within=20)
+    reply = await final(fake, inter, within=RETRAIN_WITHIN)
     assert "error" not in visible_text(reply).lower()
     ask = await fake.slash("ask", {"question": entry["question"]})
     assert marker in visible_text(await final(fake, ask))

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from bot.config import CooldownConfig
-from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.fake_discord import RETRAIN_WITHIN, FakeDiscord
 from tests.e2e.test_careerbot import (
     KNOWLEDGE,
     PAY_QUESTION,
@@ -169,7 +169,7 @@ async def test_kb_reload_refuses_broken_knowledge_and_serves_the_fix(
 
         question = fixed_with_marker(knowledge, "ZQXFIXED")
         again = await fake.slash("kb reload", user=fake.moderator)
-        assert visible_text(await final(fake, again, within=30)).startswith("✅")
+        assert visible_text(await final(fake, again, within=RETRAIN_WITHIN)).startswith("✅")
         assert "ZQXFIXED" in await ask_text(fake, question)
     assert not marker.exists()
 
@@ -214,7 +214,7 @@ async def test_file_watcher_keeps_the_last_good_knowledge(
             assert not marker.exists(), "a YAML tag ran a command"
             start = len(caplog.records)
             question = fixed_with_marker(knowledge, f"ZQXWATCH{number}")
-            await wait_log(caplog, "watch reload ok", start, within=20)
+            await wait_log(caplog, "watch reload ok", start, within=RETRAIN_WITHIN)
             assert f"ZQXWATCH{number}" in await ask_text(fake, question), kind
 
 
@@ -252,10 +252,10 @@ async def test_file_watcher_survives_the_folder_being_replaced(
         replaced_at = next(
             i for i, r in enumerate(caplog.records) if "folder replaced" in r.getMessage()
         )
-        await wait_log(caplog, "watch reload ok", replaced_at, within=20)
+        await wait_log(caplog, "watch reload ok", replaced_at, within=RETRAIN_WITHIN)
         assert "ZQXREPLACED" in await ask_text(fake, question)
         # and it keeps watching the new folder
         start = len(caplog.records)
         question = fixed_with_marker(knowledge, "ZQXAFTER")
-        await wait_log(caplog, "knowledge reloaded", start, within=20)
+        await wait_log(caplog, "knowledge reloaded", start, within=RETRAIN_WITHIN)
         assert "ZQXAFTER" in await ask_text(fake, question)

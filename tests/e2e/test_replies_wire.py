@@ -35,6 +35,7 @@ from tests.e2e.test_careerbot import (
     visible_text,
 )
 from tests.engine.test_complete import PREFIXES, check_choices
+from tests.teaching import unsure_question
 
 pytestmark = pytest.mark.e2e
 
@@ -76,15 +77,6 @@ def ephemeral(rec: Recorded) -> bool:
 
 def votes_in(rec: Recorded) -> list[str]:
     return [c for c in custom_ids(rec) if parse_vote(c)]
-
-
-def unsure_question(engine: Engine) -> str:
-    candidates = ["work", "pay", "csr", "career", "training", "money", "customer", "job"]
-    for q in candidates:
-        a = engine.ask(q)
-        if a.outcome is Outcome.UNSURE and len(a.suggestions) >= 2:
-            return q
-    pytest.fail("no candidate question gives a did-you-mean; extend the candidates")
 
 
 # ------------------------------------------------------------------------------- item 1

@@ -19,16 +19,16 @@ from bot.gaps_ui import NOT_ALLOWED
 from bot.knowledge.loader import load_knowledge
 from bot.ui import parse_ask
 from tests.e2e import test_careerbot as careerbot
-from tests.e2e.fake_discord import EPHEMERAL, FakeDiscord
+from tests.e2e.fake_discord import EPHEMERAL, RETRAIN_WITHIN, FakeDiscord
 from tests.e2e.test_careerbot import custom_ids, final, visible_text
-from tests.teaching import BURNOUT, burnout_gap
+from tests.teaching import Gap, find_gap
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def gap(shipped_engine: Engine) -> str:
-    return burnout_gap(shipped_engine)
+def gap(shipped_engine: Engine) -> Gap:
+    return find_gap(shipped_engine)
 
 
 # The fixtures of the main e2e module: a bot on a private copy of the knowledge.
@@ -44,59 +44,51 @@ def gap_selects(rec: Any) -> list[str]:
 
 
 async def test_a_gap_is_taught_from_the_gaps_select(
-    gap: str, fake: FakeDiscord, bot: Any, settings: Settings, knowledge: Path
+    gap: Gap, fake: FakeDiscord, bot: Any, settings: Settings, knowledge: Path
 ) -> None:
-    before = Engine(load_knowledge(knowledge)).ask(gap)
-    assert before.outcome is Outcome.UNSURE and BURNOUT in [s.entry_id for s in before.suggestions]
-    asked = await final(fake, await fake.slash("ask", {"question": gap}))
-    pick = next(c for c in custom_ids(asked) if (parse_ask(c) or ("",))[0] == BURNOUT)
+    entry, question = gap.entry_id, gap.question
+    before = Engine(load_knowledge(knowledge)).ask(question)
+    assert before.outcome is Outcome.UNSURE and entry in [s.entry_id for s in before.suggestions]
+    asked = await final(fake, await fake.slash("ask", {"question": question}))
+    pick = next(c for c in custom_ids(asked) if (parse_ask(c) or ("",))[0] == entry)
     assert asked.message is not None
     await fake.response(await fake.click(int(asked.message["id"]), pick))
 
     gaps = await final(fake, await fake.slash("kb gaps", user=fake.moderator))
     assert int(gaps.data.get("flags", 0) or 0) & EPHEMERAL
-    assert gap in visible_text(gaps)
-    assert f"members picked `{BURNOUT}` ×1" in visible_text(gaps)
+    assert question in visible_text(gaps)
+    assert f"members picked `{entry}` ×1" in visible_text(gaps)
     (select,) = gap_selects(gaps)[:1]
     assert gaps.message is not None
     gaps_id = int(gaps.message["id"])
 
-    refused = await fake.response(await fake.select(gaps_id, select, [BURNOUT], user=fake.member))
+    refused = await fake.response(await fake.select(gaps_id, select, [entry], user=fake.member))
     assert NOT_ALLOWED in visible_text(refused)
-    assert (
-        gap
-        not in (knowledge / "careers")
-        .joinpath("customer-service-representative/qa/work.yaml")
-        .read_text()
-    )
+    assert question not in (knowledge / gap.file).read_text()
 
-    inter = await fake.select(gaps_id, select, [BURNOUT], user=fake.moderator)
-    edited = await fake.final_message(inter, within=60)
+    inter = await fake.select(gaps_id, select, [entry], user=fake.moderator)
+    edited = await fake.final_message(inter, within=RETRAIN_WITHIN)
     text = visible_text(edited)
-    assert f"✅ Taught “{gap}” → `{BURNOUT}` by moderator" in text, text
-    assert "knowledge/careers/customer-service-representative/qa/work.yaml:" in text
+    assert f"✅ Taught “{question}” → `{entry}` by moderator" in text, text
+    assert f"knowledge/{gap.file.as_posix()}:" in text
     assert select not in custom_ids(edited)  # that gap's select is gone
 
-    answer = await final(fake, await fake.slash("ask", {"question": gap}))
-    assert "How can CSRs prevent burnout?" in visible_text(answer)
-    entry = next(
-        e
-        for e in yaml.safe_load(
-            (knowledge / "careers/customer-service-representative/qa/work.yaml").read_text()
-        )["entries"]
-        if e["id"] == BURNOUT
+    answer = await final(fake, await fake.slash("ask", {"question": question}))
+    assert gap.entry_question in visible_text(answer)
+    taught = next(
+        e for e in yaml.safe_load((knowledge / gap.file).read_text())["entries"] if e["id"] == entry
     )
-    assert entry["phrasings"][-1] == gap
+    assert taught["phrasings"][-1] == question
 
     history = await final(fake, await fake.slash("kb history", user=fake.moderator))
-    assert f"“{gap}” → {BURNOUT}" in visible_text(history)
+    assert f"“{question}” → {entry}" in visible_text(history)
 
 
 async def test_a_plain_member_cannot_teach(
-    gap: str, fake: FakeDiscord, bot: Any, knowledge: Path
+    gap: Gap, fake: FakeDiscord, bot: Any, knowledge: Path
 ) -> None:
     before = snapshot(knowledge)
-    inter = await fake.slash("kb teach", {"question": gap, "entry": BURNOUT})
+    inter = await fake.slash("kb teach", {"question": gap.question, "entry": gap.entry_id})
     reply = await final(fake, inter)
     assert int(reply.data.get("flags", 0) or 0) & EPHEMERAL
     assert "Taught" not in visible_text(reply)
@@ -104,12 +96,14 @@ async def test_a_plain_member_cannot_teach(
 
 
 async def test_kb_teach_and_untaught(
-    gap: str, fake: FakeDiscord, bot: Any, knowledge: Path
+    gap: Gap, fake: FakeDiscord, bot: Any, knowledge: Path
 ) -> None:
-    work = knowledge / "careers/customer-service-representative/qa/work.yaml"
+    work = knowledge / gap.file
     original = work.read_bytes()
-    inter = await fake.slash("kb teach", {"question": gap, "entry": BURNOUT}, user=fake.moderator)
-    reply = await final(fake, inter, within=60)
+    inter = await fake.slash(
+        "kb teach", {"question": gap.question, "entry": gap.entry_id}, user=fake.moderator
+    )
+    reply = await final(fake, inter, within=RETRAIN_WITHIN)
     assert "✅ Taught" in visible_text(reply) and "(#1)" in visible_text(reply)
     assert work.read_bytes() != original
     undo = await final(fake, await fake.slash("kb untaught", {"id": 1}, user=fake.moderator), 60)
@@ -127,23 +121,23 @@ def immutable(folder: Path, on: bool) -> bool:
 
 
 async def test_a_read_only_knowledge_folder_gets_a_diff_attachment(
-    gap: str, fake: FakeDiscord, bot: Any, knowledge: Path
+    gap: Gap, fake: FakeDiscord, bot: Any, knowledge: Path
 ) -> None:
-    qa = knowledge / "careers/customer-service-representative/qa"
+    qa = (knowledge / gap.file).parent
     if not immutable(qa, True):
         pytest.skip("chattr +i is not available here (needs root on ext4)")
     try:
         before = snapshot(knowledge)
         inter = await fake.slash(
-            "kb teach", {"question": gap, "entry": BURNOUT}, user=fake.moderator
+            "kb teach", {"question": gap.question, "entry": gap.entry_id}, user=fake.moderator
         )
-        reply = await final(fake, inter, within=60)
+        reply = await final(fake, inter, within=RETRAIN_WITHIN)
         assert "read-only" in visible_text(reply), visible_text(reply)
         (diff,) = reply.files
         assert diff.filename == "taught.diff"
         text = diff.data.decode()
         assert text.startswith("--- a/knowledge/careers/customer-service-representative/qa/")
-        assert f"\n+      - {gap}\n" in text
+        assert f"\n+      - {gap.question}\n" in text
         assert snapshot(knowledge) == before
     finally:
         immutable(qa, False)
