@@ -21,7 +21,8 @@ import numpy as np
 
 from bot.engine.classifier import QueryText
 from bot.engine.facts import fact_id
-from bot.engine.normalize import stem
+from bot.engine.message import is_junk
+from bot.engine.normalize import clean, stem
 from bot.engine.targets import Ranked
 from bot.engine.trained import TrainedModel, cache_key, load_cached, save_cached, train
 from bot.engine.understand import Detector, Understanding
@@ -213,8 +214,14 @@ class LearnedRanking:
             raw.append(text)
         # The detectors already decline other occupations ("how much do nurses make"): the
         # classifier learns the rest. Trained on those too, "none" would learn that pay words
-        # without a career named are out of scope, and "pay?" would be declined.
-        declined = [q for q, u in map(self._qtext, self.kb.decline) if u.out_of_scope is None]
+        # without a career named are out of scope, and "pay?" would be declined. Junk ("$",
+        # "!!! $ !!!") is declined before the classifier is asked: as training rows its
+        # normalised words ("$" is "salary") would teach "none" that "pay" is out of scope.
+        declined = [
+            q
+            for q, u in map(self._qtext, (x for x in self.kb.decline if not is_junk(clean(x))))
+            if u.out_of_scope is None
+        ]
         # Messages of words the knowledge never uses are not questions it answers, whatever
         # decline.yaml says (or when there is none): a few such examples teach "none" that.
         declined += [QueryText(" ".join([UNKNOWN] * n), "") for n in range(1, 4)]

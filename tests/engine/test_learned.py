@@ -161,6 +161,13 @@ def test_a_wrong_answer_costs_more_than_a_missed_one() -> None:
     assert 0.5 < answer <= 0.9
 
 
+def test_a_flat_cost_gives_the_middle_of_the_near_best_thresholds() -> None:
+    """Right answers at 0.6 and nothing else: every threshold up to 0.6 costs nothing; the
+    fitted one is in the middle of them, not at the lowest (which left no unsure band)."""
+    answer, _ = fit_thresholds([Held(0.6, True, True, False)] * 50)
+    assert 0.3 <= answer <= 0.4
+
+
 def test_declined_examples_raise_the_answer_threshold() -> None:
     ins = [Held(0.9, True, True, False)] * 90 + [Held(0.4, True, True, False)] * 2
     declined = [Held(0.4, False, False, True)] * 100
@@ -313,6 +320,18 @@ def test_the_question_part_of_a_story_weighs_most(learned: Engine) -> None:
         "lead role. anyway, what education do I need to be a customer service rep?"
     )
     assert learned.ask(story).entry_id == "csr-education"
+
+
+def test_junk_declined_examples_do_not_teach_that_pay_is_off_topic(
+    fixture_kb: KnowledgeBase,
+) -> None:
+    """ "$" normalises to "salary": as a training row of "none" it made "pay" a decline. Junk
+    is declined before the classifier is asked, so it is no training row."""
+    junk = ("$", "!!! $ !!!", "$$$", "$ $")
+    kb = dataclasses.replace(fixture_kb, decline=(*DECLINED, *junk))
+    engine = Engine(kb, LEARNED, embedder=FakeEmbedder())
+    assert engine.ask("pay").outcome is not Outcome.DECLINE
+    assert all(engine.ask(x).outcome is Outcome.DECLINE for x in junk)
 
 
 def test_a_generic_question_part_leaves_the_story_to_speak(learned: Engine) -> None:
