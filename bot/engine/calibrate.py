@@ -7,9 +7,10 @@ is the middle of those within COST_TIE of the least
 
     missed answers + WRONG_COST x wrong answers + DECLINE_COST x declined examples answered
 
-(rates; a wrong answer with citations is the worst outcome). The unsure threshold below it
-trades declined examples shown suggestions against in-scope questions whose right entry
-would be among the suggestions.
+(rates; a wrong answer with citations is the worst outcome). The unsure threshold, compared
+to the combined probability of the three suggestions of a question not answered, trades
+declined examples shown suggestions against in-scope questions whose right entry would be
+among them.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ class Outcome:
     right: bool
     in_top3: bool
     declined_example: bool
+    suggested: float | None = None
+    """Combined probability of the top three (what the unsure threshold is compared to);
+    None: ``prob``."""
+
+    @property
+    def mass(self) -> float:
+        return self.prob if self.suggested is None else self.suggested
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +90,17 @@ def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
     lowest = min(costs)
     near = [float(g) for g, c in zip(GRID, costs, strict=True) if c <= lowest + COST_TIE]
     best_a = float(GRID[int(np.argmin(np.abs(GRID - (near[0] + near[-1]) / 2)))])
-    best_u, best_cost = best_a, 0.0
-    for g in GRID[best_a > GRID][::-1]:
-        band_in = (p_in >= g) & (p_in < best_a)
+    # Not answered, a question gets "did you mean" when its three suggestions together are
+    # likely enough to hold what it asks (their combined probability: it tells an in-scope
+    # question spread over near entries from an off-topic one better than the top alone).
+    m_in = np.asarray([o.mass for o in ins])
+    m_out = np.asarray([o.mass for o in outs]) if outs else np.zeros(0)
+    best_u, best_cost = 1.0, 0.0
+    for g in GRID[::-1]:
+        band_in = (m_in >= g) & (p_in < best_a)
         cost = -UNSURE_GAIN * float((band_in & top3).mean())
         if len(p_out):
-            cost += UNSURE_DECLINE_COST * float(((p_out >= g) & (p_out < best_a)).mean())
+            cost += UNSURE_DECLINE_COST * float(((m_out >= g) & (p_out < best_a)).mean())
         if cost < best_cost - 1e-12:
             best_u, best_cost = float(g), cost
     return best_a, best_u

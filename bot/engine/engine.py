@@ -107,11 +107,12 @@ class Engine(LearnedRanking, LegacyRanking):
         self.answer_threshold = (
             s.answer_threshold if s.answer_threshold is not None else fitted_answer
         )
-        self.unsure_threshold = (
-            s.unsure_threshold
-            if s.unsure_threshold is not None
-            else min(fitted_unsure, self.answer_threshold)
-        )
+        if s.unsure_threshold is not None:
+            self.unsure_threshold = s.unsure_threshold
+        elif self.model is not None:  # compared to the three suggestions' combined probability
+            self.unsure_threshold = fitted_unsure
+        else:
+            self.unsure_threshold = min(fitted_unsure, self.answer_threshold)
 
     @property
     def embedder(self) -> Embedder:
@@ -302,7 +303,7 @@ class Engine(LearnedRanking, LegacyRanking):
             answer = self._answer_target(top.target, top.score)
             if answer is not None:
                 return answer
-        if top.score >= self.unsure_threshold:
+        if self._suggested(ranked) >= self.unsure_threshold:
             return Answer(
                 outcome=Outcome.UNSURE,
                 title="I'm not sure what you mean",
@@ -314,6 +315,14 @@ class Engine(LearnedRanking, LegacyRanking):
                 topic=u.topic.value if u.topic else None,
             )
         return self._decline(u, "I couldn't match that to anything I know.")
+
+    def _suggested(self, ranked: Sequence[Ranked]) -> float:
+        """What the unsure threshold is compared to: with the learned matcher the combined
+        probability of the top three (the chance a suggestion is what was asked); with the
+        hand-tuned ranking, whose scores are no probabilities, the top score."""
+        if self.model is None:
+            return ranked[0].score
+        return sum(r.score for r in ranked[:3])
 
     def _suggestions(self, ranked: Sequence[Ranked], u: Understanding) -> tuple[Suggestion, ...]:
         """Three did-you-mean picks: the named career's first, no near-identical questions."""

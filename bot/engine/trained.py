@@ -29,7 +29,7 @@ from bot.engine.embed import Embedder
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "learned-7"
+ENGINE_VERSION = "learned-8"
 """Part of the cache key: bump when features, training or the pickled classes change."""
 CV_MAX = 6000
 """Examples cross-validated at most (whole classes sampled above it), so that fitting the
@@ -182,11 +182,12 @@ def train(
         order = np.argsort(-row[:n_classes])[:3]
         top = int(order[0]) if len(order) else -1
         prob = float(row[top]) * x_texts[i].known if top >= 0 else 0.0
+        mass = float(row[order].sum()) * x_texts[i].known
         if y[i] == n_classes:
-            outcomes.append(Outcome(prob, False, False, True))
+            outcomes.append(Outcome(prob, False, False, True, mass))
             continue
         right = top == y[i]
-        outcomes.append(Outcome(prob, right, int(y[i]) in order.tolist(), False))
+        outcomes.append(Outcome(prob, right, int(y[i]) in order.tolist(), False, mass))
         if not right and i < len(raw):
             misses.append((raw[i], class_names[y[i]], class_names[top] if top >= 0 else ""))
     answer, unsure = fit_thresholds(outcomes)
@@ -196,7 +197,9 @@ def train(
         asked=len(ins),
         accuracy=sum(o.right for o in ins) / len(ins) if ins else 1.0,
         declined_asked=len(outs),
-        declined_right=sum(o.prob < unsure for o in outs) / len(outs) if outs else 1.0,
+        declined_right=(
+            sum(o.prob < answer and o.mass < unsure for o in outs) / len(outs) if outs else 1.0
+        ),
         answer_threshold=answer,
         unsure_threshold=unsure,
         misses=tuple(misses),

@@ -161,6 +161,17 @@ def test_a_wrong_answer_costs_more_than_a_missed_one() -> None:
     assert 0.5 < answer <= 0.9
 
 
+def test_unsure_compares_the_suggestions_combined_probability() -> None:
+    """Questions spread over three near entries (top 0.12, the three 0.45) and declined
+    examples with the same top (0.12) but nothing behind it (0.15): the top alone cannot tell
+    them apart; the suggestions' combined probability does."""
+    sure = [Held(0.9, True, True, False, 0.95)] * 50
+    spread = [Held(0.12, False, True, False, 0.45)] * 30
+    declined = [Held(0.12, False, False, True, 0.15)] * 20
+    answer, unsure = fit_thresholds(sure + spread + declined)
+    assert 0.15 < unsure <= 0.45 and unsure > 0.12 and answer > 0.12
+
+
 def test_a_flat_cost_gives_the_middle_of_the_near_best_thresholds() -> None:
     """Right answers at 0.6 and nothing else: every threshold up to 0.6 costs nothing; the
     fitted one is in the middle of them, not at the lowest (which left no unsure band)."""
