@@ -17,12 +17,12 @@ from bot.engine.answer import Outcome
 from bot.knowledge.loader import load_knowledge
 from bot.teach import TeachRefused, teach
 from tests.paths import KNOWLEDGE, ROOT
-from tests.teaching import BURNOUT, Gap, find_gap
+from tests.teaching import BURNOUT, Gap, find_gap, gap_engine
 
 
 @pytest.fixture(scope="module")
-def gap(shipped_engine: Engine) -> Gap:
-    return find_gap(shipped_engine)
+def gap(shipped_engine: Engine) -> Gap:  # shipped_engine: trained (and cached) first
+    return find_gap(gap_engine())
 
 
 @pytest.fixture

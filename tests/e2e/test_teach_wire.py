@@ -16,23 +16,30 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.engine.answer import Outcome
 from bot.gaps_ui import NOT_ALLOWED
-from bot.knowledge.loader import load_knowledge
 from bot.ui import parse_ask
 from tests.e2e import test_careerbot as careerbot
 from tests.e2e.fake_discord import EPHEMERAL, RETRAIN_WITHIN, FakeDiscord
 from tests.e2e.test_careerbot import custom_ids, final, visible_text
-from tests.teaching import Gap, find_gap
+from tests.teaching import WIDE_UNSURE, Gap, find_gap, gap_engine
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def gap(shipped_engine: Engine) -> Gap:
-    return find_gap(shipped_engine)
+def gap(shipped_engine: Engine) -> Gap:  # shipped_engine: trained (and cached) first
+    return find_gap(gap_engine())
 
 
-# The fixtures of the main e2e module: a bot on a private copy of the knowledge.
-bot, knowledge, settings = careerbot.bot, careerbot.knowledge, careerbot.settings
+# The fixtures of the main e2e module: a bot on a private copy of the knowledge...
+bot, knowledge = careerbot.bot, careerbot.knowledge
+
+
+@pytest.fixture
+def settings(tmp_path: Path, knowledge: Path) -> Settings:
+    """...with the teaching tests' wide unsure band (tests/teaching.py)."""
+    base = careerbot.careerbot_settings(tmp_path, knowledge)
+    engine = base.engine.model_copy(update={"unsure_threshold": WIDE_UNSURE})
+    return base.model_copy(update={"engine": engine})
 
 
 def snapshot(root: Path) -> dict[Path, bytes]:
@@ -47,7 +54,7 @@ async def test_a_gap_is_taught_from_the_gaps_select(
     gap: Gap, fake: FakeDiscord, bot: Any, settings: Settings, knowledge: Path
 ) -> None:
     entry, question = gap.entry_id, gap.question
-    before = Engine(load_knowledge(knowledge)).ask(question)
+    before = gap_engine(knowledge).ask(question)
     assert before.outcome is Outcome.UNSURE and entry in [s.entry_id for s in before.suggestions]
     asked = await final(fake, await fake.slash("ask", {"question": question}))
     pick = next(c for c in custom_ids(asked) if (parse_ask(c) or ("",))[0] == entry)
