@@ -14,6 +14,10 @@ from bot.knowledge.model import Level, Topic
 
 # Generated phrasings of fact targets. {n} name, {p} plural, {l} level words.
 FACT_TEMPLATES: dict[Topic, tuple[str, ...]] = {
+    # A message naming only a career asks for it at a glance. Few words besides the career:
+    # more of them ("what should i know about ...") and a short question about anything,
+    # its career taken out ("what is Genesys"), would look like an overview question.
+    Topic.OVERVIEW: ("{n}", "{p}", "{n}?", "tell me about {p}", "{n} overview"),
     Topic.SALARY: (
         "{n} salary",
         "how much does a {n} make",
@@ -53,6 +57,7 @@ LEVEL_WORDS: dict[Level, str] = {
     Level.MANAGER: "manager",
 }
 QUESTION_TEMPLATES: dict[Topic, str] = {
+    Topic.OVERVIEW: "What should I know about {p}?",
     Topic.SALARY: "How much does a {n} earn?",
     Topic.HOURLY_PAY: "What is a {n}'s hourly pay?",
     Topic.PERCENTILES: "What do the lowest and highest paid {p} earn?",

@@ -26,6 +26,7 @@ from bot.engine.normalize import clean, stem
 from bot.engine.targets import Ranked
 from bot.engine.trained import TrainedModel, cache_key, load_cached, save_cached, train
 from bot.engine.understand import Detector, Understanding
+from bot.knowledge.model import Topic
 
 if TYPE_CHECKING:
     from bot.engine.embed import Embedder
@@ -96,7 +97,9 @@ class LearnedRanking:
             self.class_targets[c].setdefault(t.career, t_idx)
         careers = {t.career for t in self.targets if not t.is_fact}
         for key, c in index.items():
-            if not key.startswith("fact:"):
+            # The overview (a career's summary and key figures) is what a message naming only
+            # a career asks ("receptionist?"); no curated entry asks that: never merged.
+            if not key.startswith("fact:") or key.startswith(f"fact:{Topic.OVERVIEW.value}:"):
                 continue
             same = {k: e for k in careers if (e := self._same_question(c, k)) is not None}
             if not same:

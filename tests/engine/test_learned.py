@@ -333,6 +333,17 @@ def test_the_question_part_of_a_story_weighs_most(learned: Engine) -> None:
     assert learned.ask(story).entry_id == "csr-education"
 
 
+def test_a_message_naming_only_a_career_gets_its_overview(learned: Engine) -> None:
+    """ "receptionist?" asks for the career at a glance: its overview fact (summary and key
+    figures), whichever career is named."""
+    for text, career in (
+        ("receptionist?", "receptionist"),
+        ("tell me about csrs", "customer-service-representative"),
+    ):
+        a = learned.ask(text)
+        assert (a.outcome, a.entry_id) == (Outcome.ANSWER, f"fact.overview.{career}"), text
+
+
 def test_junk_declined_examples_do_not_teach_that_pay_is_off_topic(
     fixture_kb: KnowledgeBase,
 ) -> None:
