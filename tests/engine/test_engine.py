@@ -101,7 +101,8 @@ def test_off_topic_words_in_a_story_do_not_decline_its_question(fixture_engine: 
         "about a change. how much do customer service reps make?"
     )
     a = fixture_engine.ask(story)
-    assert a.outcome is Outcome.ANSWER and "$42,830" in to_text(a)
+    assert a.outcome is not Outcome.DECLINE, to_text(a)
+    assert "csr-pay" in [a.entry_id, *(s.entry_id for s in a.suggestions)]
     asked = (
         "i have been a customer service rep for a while and i like the job. "
         "anyway, can you help me return my walmart order?"
