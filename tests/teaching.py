@@ -13,13 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.engine import Engine, EngineSettings
 from bot.engine.answer import Outcome
 from bot.engine.trained import user_cache_dir
 from bot.knowledge.loader import load_knowledge
 from tests.paths import KNOWLEDGE, ROOT
+from tests.scoring import load_eval
 
 WIDE_UNSURE = 0.05
 """The unsure threshold of the teaching tests' engine and bot (the answer threshold stays
@@ -75,8 +74,7 @@ VAGUE = ("work", "pay", "csr", "career", "training", "money", "customer", "job")
 
 
 def _eval_questions() -> list[str]:
-    data = yaml.safe_load((ROOT / "tests/eval/questions.yaml").read_text(encoding="utf-8"))
-    return [str(item["q"]) for item in data["in_scope"]]
+    return [str(item["q"]) for item in load_eval(ROOT / "tests/eval/questions.yaml")["in_scope"]]
 
 
 def unsure_question(engine: Engine, suggestions: int = 2) -> str:

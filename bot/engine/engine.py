@@ -190,14 +190,13 @@ class Engine(LearnedRanking, LegacyRanking):
         """Candidate targets best first with their probability of being the one meant."""
         words = self.norm.words(question)
         part = question_part(question)
+        part_words = self.norm.words(part) if part is not None else None
         # A story's off-topic words ("a clinic near me is hiring", "i work at walmart") tell;
         # its question asks: off-topic phrases are looked for in the question part.
         u = self.detector.understand(
-            words,
-            self.settings.default_career,
-            off_topic_words=self.norm.words(part) if part is not None else None,
+            words, self.settings.default_career, off_topic_words=part_words
         )
-        return u, self._rank(question, words, u, part)
+        return u, self._rank(question, words, u, part_words)
 
     def answer_entry(self, entry_id: str) -> Answer | None:
         idx = self._target_index.get(entry_id)
@@ -262,13 +261,17 @@ class Engine(LearnedRanking, LegacyRanking):
 
     # ================================================================== ranking
     def _rank(
-        self, question: str, words: Sequence[str], u: Understanding, part: str | None
+        self,
+        question: str,
+        words: Sequence[str],
+        u: Understanding,
+        part_words: Sequence[str] | None,
     ) -> list[Ranked]:
         if not words or is_junk(clean(question)):
             return []  # numbers or symbols alone ("2 2", "$", "!!! $ !!!") are not a question
         if self.model is None:
             return self._legacy_rank(self._content(words), u)
-        return self._learned_rank(self.model, words, u, part)
+        return self._learned_rank(self.model, words, u, part_words)
 
     # ================================================================== outcomes
     def _ask(self, question: str) -> Answer:

@@ -255,17 +255,22 @@ class LearnedRanking:
 
     # ------------------------------------------------------------------ ranking
     def _learned_rank(
-        self, m: TrainedModel, words: Sequence[str], u: Understanding, part: str | None
+        self,
+        m: TrainedModel,
+        words: Sequence[str],
+        u: Understanding,
+        part_words: Sequence[str] | None,
     ) -> list[Ranked]:
-        """``words``/``u``: the message's normalised words and slots; ``part``: the question
-        part of a long message (weighs ``PART_WEIGHT``), if any."""
+        """``words``/``u``: the message's normalised words and slots; ``part_words``: those of
+        the question part of a long message (weighs ``PART_WEIGHT``), if any."""
         q = self._query(words, u)
         tokens = q.stems.split()
         if UNKNOWN in tokens and not any(self._known(t) for t in tokens):
             return []  # not one word the knowledge uses: nothing to match ("qwrtz plokm")
         queries = [q]
-        if part is not None:
-            queries.append(self._qtext(part)[0])
+        if part_words is not None:
+            default = self.settings.default_career
+            queries.append(self._query(part_words, self.detector.understand(part_words, default)))
         logp = np.log(
             np.maximum(m.classifier.proba(m.features.transform(queries, self.embedder)), 1e-12)
         )
