@@ -10,7 +10,7 @@ downloaded. ``model_path`` may name another LOCAL model folder in the model2vec 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -31,6 +31,24 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> Vectors: ...
 
 
+def whole_words(embedder: Embedder) -> frozenset[str]:
+    """Lower-case words the model's tokenizer has a token of their own for ("were", "status",
+    "policy"): real words, which the normaliser never "corrects" into a knowledge word
+    (bot/engine/normalize.py). Empty for a model that does not say (a test's fake)."""
+    words = getattr(embedder, "whole_words", None)
+    return frozenset(words()) if callable(words) else frozenset()
+
+
+def tokenizer_words(vocabulary: Iterable[str]) -> frozenset[str]:
+    """Whole words of a tokenizer vocabulary: SentencePiece ("\u2581word") and byte-level BPE
+    ("\u0120word") mark a word's start; a WordPiece vocabulary marks its continuations
+    ("##ing") and its plain entries are words."""
+    tokens = list(vocabulary)
+    marked = [t[1:] for t in tokens if t[:1] in ("\u2581", "\u0120")]
+    words = marked or [t for t in tokens if not t.startswith("##")]
+    return frozenset(w for w in words if w.isalpha() and w.islower())
+
+
 def _normalised(vectors: npt.NDArray[np.floating]) -> Vectors:
     out = np.nan_to_num(np.asarray(vectors, dtype=np.float32))
     norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -48,6 +66,9 @@ class WordLlamaEmbedder:
         # 0.4.0 looks for the tokenizer in the wrong folder unless cache_dir is the package.
         self._model = WordLlama.load(cache_dir=package, disable_download=True)
         self.name = f"wordllama-{getattr(wordllama, '__version__', '?')}-l2_supercat-256"
+
+    def whole_words(self) -> frozenset[str]:
+        return tokenizer_words(self._model.tokenizer.get_vocab())
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
@@ -69,6 +90,9 @@ class StaticEmbedder:
         tensors = load_file(str(folder / "model.safetensors"))
         self._vectors = np.asarray(next(iter(tensors.values())), dtype=np.float32)
         self.name = f"static-{folder.resolve()}"
+
+    def whole_words(self) -> frozenset[str]:
+        return tokenizer_words(self._tokenizer.get_vocab())
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         dim = self._vectors.shape[1]

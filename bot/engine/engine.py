@@ -28,7 +28,7 @@ from bot.engine import facts
 from bot.engine.answer import Answer, AnswerField, Outcome, Suggestion
 from bot.engine.answerindex import AnswerIndex, name_words
 from bot.engine.complete import Completer
-from bot.engine.embed import Embedder, load_embedder
+from bot.engine.embed import Embedder, load_embedder, whole_words
 from bot.engine.fact_targets import fact_targets, plural
 from bot.engine.facts import fact_field, fact_id, source_refs
 from bot.engine.learned import LearnedRanking
@@ -67,7 +67,10 @@ class Engine(LearnedRanking, LegacyRanking):
         )
         self._embedder = embedder
         self._multi_career_targets: dict[int, bool] = {}  # filled as questions need it
-        self.norm = Normalizer(kb.synonyms, typo_vocabulary(kb))
+        self.learned = self.settings.matcher == "learned"
+        # The learned matcher's model knows real words from typos (its tokenizer's words).
+        dictionary = whole_words(self.embedder) if self.learned else frozenset()
+        self.norm = Normalizer(kb.synonyms, typo_vocabulary(kb), dictionary=dictionary)
         self.detector = Detector(kb, self.norm)
         self.targets: list[Target] = []
         self._target_index: dict[str, int] = {}
@@ -100,7 +103,6 @@ class Engine(LearnedRanking, LegacyRanking):
             names={w for n in name_words(texts) for w in clean(n).split()},
         )
         s = self.settings
-        self.learned = s.matcher == "learned"
         self.model = self._train(doc_raw, doc_target) if self.learned else None
         fitted_answer = self.model.answer_threshold if self.model else LEGACY_ANSWER
         fitted_unsure = self.model.unsure_threshold if self.model else LEGACY_UNSURE

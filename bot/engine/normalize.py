@@ -111,7 +111,9 @@ class Normalizer:
     """Typo correction against a vocabulary, then synonym expansion.
 
     ``vocabulary`` is every word the knowledge uses; a word of 4+ characters outside it is
-    replaced by its closest vocabulary word when the similarity is at least ``typo_cutoff``.
+    replaced by its closest vocabulary word when the similarity is at least ``typo_cutoff``,
+    unless ``dictionary`` says it is a real word: "were" is not a typo of "where", nor
+    "status" of "states" or "teach" of "tech", even when the knowledge never uses them.
     """
 
     def __init__(
@@ -119,8 +121,10 @@ class Normalizer:
         synonyms: SynonymsFile,
         vocabulary: Iterable[str],
         typo_cutoff: float = 82.0,
+        dictionary: Iterable[str] = (),
     ) -> None:
         self.synonyms = synonyms
+        self.dictionary = frozenset(dictionary)
         self.typo_cutoff = typo_cutoff
         self._replacements: dict[tuple[str, ...], tuple[str, ...]] = {}
         for key, value in synonyms.replacements.items():
@@ -158,6 +162,8 @@ class Normalizer:
     def correct(self, word: str) -> str:
         """The vocabulary word meant by ``word`` (itself if known, short or unmatched)."""
         if len(word) < 4 or word in self.vocabulary or not word.isalpha():
+            return word
+        if word in self.dictionary:
             return word
         cached = self._typo_cache.get(word)
         if cached is not None:

@@ -23,7 +23,7 @@ from bot.engine.classifier import (
     cross_validate,
     folds,
 )
-from bot.engine.embed import Vectors, WordLlamaEmbedder
+from bot.engine.embed import Vectors, WordLlamaEmbedder, tokenizer_words, whole_words
 from bot.engine.learned import CAREER, UNKNOWN
 from bot.engine.message import is_junk, is_smalltalk, question_part
 from bot.engine.normalize import clean
@@ -377,6 +377,16 @@ def test_real_bundled_model_places_paraphrases_closer() -> None:
     )
     assert v.shape == (3, 256)
     assert float(v[0] @ v[1]) > float(v[0] @ v[2])
+    words = whole_words(model)
+    assert {"were", "status", "policy", "promotion"} <= words
+    assert not {"custmer", "salery", "recieve", "managment"} & words
+
+
+def test_wholetokenizer_words_each_tokenizer_kind() -> None:
+    assert tokenizer_words(["\u2581were", "\u2581cust", "mer", "\u2581Paris"]) == {"were", "cust"}
+    assert tokenizer_words(["\u0120status", "ing"]) == {"status"}
+    assert tokenizer_words(["status", "##ing", "[CLS]"]) == {"status"}
+    assert whole_words(FakeEmbedder()) == frozenset()
 
 
 def test_knowledge_without_answers_text_still_trains(fixture_kb: KnowledgeBase) -> None:

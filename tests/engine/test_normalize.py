@@ -44,6 +44,15 @@ def test_synonyms_expand_and_typos_correct() -> None:
     assert n.normalise("custmer servce") == "customer service"
 
 
+def test_a_real_word_of_the_dictionary_is_never_a_typo() -> None:
+    vocabulary = ["where states tech customer"]
+    plain = Normalizer(SynonymsFile(), vocabulary)
+    assert [plain.correct(w) for w in ("were", "status", "teach")] == ["where", "states", "tech"]
+    n = Normalizer(SynonymsFile(), vocabulary, dictionary=["were", "status", "teach"])
+    assert [n.correct(w) for w in ("were", "status", "teach")] == ["were", "status", "teach"]
+    assert n.correct("custmer") == "customer"  # a typo is still corrected
+
+
 def test_typo_needs_the_same_first_letter_for_short_words() -> None:
     n = Normalizer(SynonymsFile(), ["earn"])
     assert n.correct("learn") == "learn"
