@@ -10,7 +10,7 @@ is the middle of those within COST_TIE of the least
 (rates; a wrong answer with citations is the worst outcome). The unsure threshold, compared
 to the combined probability of the three suggestions of a question not answered, trades
 declined examples shown suggestions against in-scope questions whose right entry would be
-among them.
+among them (the highest of those within COST_TIE of the least cost).
 """
 
 from __future__ import annotations
@@ -95,12 +95,18 @@ def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
     # question spread over near entries from an off-topic one better than the top alone).
     m_in = np.asarray([o.mass for o in ins])
     m_out = np.asarray([o.mass for o in outs]) if outs else np.zeros(0)
-    best_u, best_cost = 1.0, 0.0
-    for g in GRID[::-1]:
+    u_costs = []
+    for g in GRID:
         band_in = (m_in >= g) & (p_in < best_a)
         cost = -UNSURE_GAIN * float((band_in & top3).mean())
         if len(p_out):
             cost += UNSURE_DECLINE_COST * float(((m_out >= g) & (p_out < best_a)).mean())
-        if cost < best_cost - 1e-12:
-            best_u, best_cost = float(g), cost
+        u_costs.append(cost)
+    # Flat too (one declined example more or less shown suggestions is 0.006 on the CSR
+    # knowledge): among the thresholds within COST_TIE of the least, the highest, which
+    # offers an off-topic message suggestions least. No band at all unless one pays.
+    least = min(u_costs)
+    if least >= 0:
+        return best_a, 1.0
+    best_u = max(float(g) for g, c in zip(GRID, u_costs, strict=True) if c <= least + COST_TIE)
     return best_a, best_u

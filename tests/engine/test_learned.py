@@ -179,6 +179,16 @@ def test_a_flat_cost_gives_the_middle_of_the_near_best_thresholds() -> None:
     assert 0.3 <= answer <= 0.4
 
 
+def test_unsure_takes_the_highest_of_the_near_best_thresholds() -> None:
+    """Lowering the unsure threshold from 0.45 to 0.25 wins one suggestion among 301
+    questions (0.003, within COST_TIE): not worth offering more messages a did-you-mean."""
+    sure = [Held(0.9, True, True, False, 0.95)] * 200
+    band = [Held(0.15, False, True, False, 0.45)] * 100 + [Held(0.15, False, True, False, 0.25)]
+    declined = [Held(0.05, False, False, True, 0.1)] * 20
+    answer, unsure = fit_thresholds(sure + band + declined)
+    assert answer > 0.15 and unsure == 0.45
+
+
 def test_declined_examples_raise_the_answer_threshold() -> None:
     ins = [Held(0.9, True, True, False)] * 90 + [Held(0.4, True, True, False)] * 2
     declined = [Held(0.4, False, False, True)] * 100
