@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PART_WEIGHT = 0.65
-"""Weight of the question part of a "story, then question" message (the rest: the whole)..."""
+PART_WEIGHT = 0.5
+"""Prior weight of the question part of a "story, then question" message (the rest: the whole,
+which holds the question part too, so its words count most), before each is weighted by how
+sure it is..."""
 PART_CONTENT = 3
 """...when it has at least this many content words (fewer: in proportion)."""
 MAX_CLASSES = 1000
@@ -271,19 +273,21 @@ class LearnedRanking:
         if part_words is not None:
             default = self.settings.default_career
             queries.append(self._query(part_words, self.detector.understand(part_words, default)))
-        logp = np.log(
-            np.maximum(m.classifier.proba(m.features.transform(queries, self.embedder)), 1e-12)
-        )
+        proba = m.classifier.proba(m.features.transform(queries, self.embedder))
         if len(queries) > 1:
             # A short, generic question part ("any advice?", "can you help?") says less than
             # the story before it: under PART_CONTENT content words it weighs in proportion.
             w = PART_WEIGHT * min(1.0, queries[1].content / PART_CONTENT)
-            mixed = (1 - w) * logp[0] + w * logp[1]
-            probs = np.exp(mixed - mixed.max())
-            probs /= probs.sum()
+            # A mixture of the two distributions, each weighing in proportion to how sure it
+            # is (its top answer's probability). Not a mixture of their logs, which is their
+            # product: a vague question part ("am i even old enough?") spread thin flattened a
+            # story that said clearly what it asks (Job Corps: 0.80 -> 0.10).
+            sure_whole, sure_part = float(proba[0, :-1].max()), float(proba[1, :-1].max())
+            w = w * sure_part / max(w * sure_part + (1 - w) * sure_whole, 1e-9)
+            probs = (1 - w) * proba[0] + w * proba[1]
             known = (1 - w) * queries[0].known + w * queries[1].known
         else:
-            probs = np.exp(logp[0])
+            probs = proba[0]
             known = q.known
         # The model vouches only for the words it knows: "qwrtz plokm genesis" is not a
         # confident question about Genesys (the same scaling as in cross-validation).

@@ -343,6 +343,20 @@ def test_the_question_part_of_a_story_weighs_most(learned: Engine) -> None:
     assert learned.ask(story).entry_id == "csr-education"
 
 
+def test_a_vague_question_part_does_not_drown_a_story_that_says_what_it_asks(
+    learned: Engine,
+) -> None:
+    """The two distributions are mixed, not multiplied: a question part that matches
+    nothing well ("is that even true for someone like me?") spread thin no longer outweighs
+    a story that is clearly about education."""
+    story = (
+        "my counsellor printed me a sheet on the education and degree a customer service rep "
+        "needs, high school diploma or ged. is that even true for someone like me?"
+    )
+    _, ranked = learned.rank(story)
+    assert learned.targets[ranked[0].target].id == "csr-education"
+
+
 def test_a_message_naming_only_a_career_gets_its_overview(learned: Engine) -> None:
     """ "receptionist?" asks for the career at a glance: its overview fact (summary and key
     figures), whichever career is named."""
