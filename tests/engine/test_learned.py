@@ -406,7 +406,7 @@ def test_real_bundled_model_places_paraphrases_closer() -> None:
     assert not {"custmer", "salery", "recieve", "managment"} & words
 
 
-def test_wholetokenizer_words_each_tokenizer_kind() -> None:
+def test_whole_words_of_each_tokenizer_kind() -> None:
     assert tokenizer_words(["\u2581were", "\u2581cust", "mer", "\u2581Paris"]) == {"were", "cust"}
     assert tokenizer_words(["\u0120status", "ing"]) == {"status"}
     assert tokenizer_words(["status", "##ing", "[CLS]"]) == {"status"}
