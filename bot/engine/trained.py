@@ -24,12 +24,18 @@ import numpy.typing as npt
 from scipy import sparse
 
 from bot.engine.calibrate import Outcome, Report, fit_thresholds
-from bot.engine.classifier import IntentClassifier, QueryText, TextFeatures, cross_validate
+from bot.engine.classifier import (
+    IntentClassifier,
+    QueryText,
+    TextFeatures,
+    cross_validate,
+    projection,
+)
 from bot.engine.embed import Embedder
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "learned-11"
+ENGINE_VERSION = "learned-12"
 """Part of the cache key: bump when features, training or the pickled classes change."""
 CV_MAX = 6000
 """Examples cross-validated at most (whole classes sampled above it), so that fitting the
@@ -63,6 +69,7 @@ def cache_key(parts: Iterable[str], embedder: Embedder) -> str:
         classifier.MIN_DF_FROM,
         classifier.PROJECTION,
         classifier.PROJECT_ABOVE,
+        classifier.PER_FEATURE,
         calibrate.WRONG_COST,
         calibrate.DECLINE_COST,
         calibrate.COST_TIE,
@@ -169,13 +176,15 @@ def train(
     xa = features.transform(answers, embedder) if answers else x[:0]
     ya = np.asarray(answer_labels, dtype=np.int64)
     wa = np.full(len(answers), ANSWER_WEIGHT, dtype=np.float32)
+    proj = projection(features.keys(), n_classes + 1)
     classifier = IntentClassifier(n_classes).fit(
         sparse.vstack([x, xa], format="csr"),
         np.concatenate([y, ya]),
         np.concatenate([np.ones(len(y), dtype=np.float32), wa]),
+        proj,
     )
     sample = _sample(y, n_classes)
-    oof = cross_validate(x[sample], y[sample], n_classes, extra=(xa, ya, wa))
+    oof = cross_validate(x[sample], y[sample], n_classes, extra=(xa, ya, wa), projection=proj)
     outcomes: list[Outcome] = []
     misses: list[tuple[str, str, str]] = []
     for row, i in zip(oof, sample.tolist(), strict=True):

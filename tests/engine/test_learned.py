@@ -17,11 +17,13 @@ from bot.engine.answer import Outcome
 from bot.engine.calibrate import Outcome as Held
 from bot.engine.calibrate import fit_thresholds
 from bot.engine.classifier import (
+    PROJECTION,
     IntentClassifier,
     QueryText,
     TextFeatures,
     cross_validate,
     folds,
+    projection,
 )
 from bot.engine.embed import Vectors, WordLlamaEmbedder, tokenizer_words, whole_words
 from bot.engine.learned import CAREER, UNKNOWN
@@ -141,6 +143,20 @@ def test_folds_spread_every_class_and_cross_validation_is_out_of_fold() -> None:
     in_sample = IntentClassifier(3).fit(x, y3).proba(x)[0, 0]
     held_out = cross_validate(x, y3, 3)[0, 0]
     assert held_out < in_sample
+
+
+def test_the_projection_of_a_feature_does_not_depend_on_the_others() -> None:
+    """A knowledge edit that adds an n-gram renumbers the columns after it: every other
+    feature keeps its row of the projection (the trained space does not move)."""
+    keys = [f"w gram{i}" for i in range(5000)]
+    before = projection(keys, 1000)
+    after = projection([*keys[:10], "w new gram", *keys[10:]], 1000)
+    assert before is not None and after is not None
+    assert before.shape == (5000, PROJECTION) and after.shape == (5001, PROJECTION)
+    assert (before[:10] != after[:10]).nnz == 0
+    assert (before[10:] != after[11:]).nnz == 0
+    assert (before[0] != before[1]).nnz > 0
+    assert projection(keys[:100], 1000) is None  # few features: trained on as they are
 
 
 # ---------------------------------------------------------------- calibration
