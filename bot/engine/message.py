@@ -110,6 +110,12 @@ _FILLER = frozenset(
         "tonight",
         "great",
         "nice",
+        "ur",
+        "youre",
+        "are",
+        "r",
+        "really",
+        "best",
     ]
 )
 _GREETING = re.compile(

@@ -339,6 +339,8 @@ def test_unwritable_or_corrupt_cache_only_means_training(
 def test_message_shapes() -> None:
     assert is_smalltalk("heyyy") and is_smalltalk("thank you so much!") and is_smalltalk("lol")
     assert not is_smalltalk("hi, how much do csrs make?")
+    assert is_smalltalk("ur cool") and is_smalltalk("you're awesome bot")
+    assert not is_smalltalk("are csrs really the best paid?")
     # Greetings of several words are one greeting; the same words in a question are not.
     assert is_smalltalk("hey, how are you doing today?") and is_smalltalk("What's up bot")
     assert not is_smalltalk("how are you supposed to handle angry callers")
