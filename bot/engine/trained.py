@@ -92,6 +92,8 @@ def user_cache_dir() -> Path:
 
 
 MEMO_SIZE = 4
+DISK_KEEP = 3
+"""Trained models kept in the disk cache (about 20 MB each for the shipped knowledge)."""
 _memo: OrderedDict[str, TrainedModel] = OrderedDict()
 """Models trained or loaded in this process, by key: a second engine on the same knowledge
 (``check``, a reload of unchanged files, the teacher's scratch copy) reuses one."""
@@ -123,12 +125,21 @@ def _load(cache_dir: Path | None, key: str) -> TrainedModel | None:
     try:
         with path.open("rb") as fh:
             model = pickle.load(fh)  # noqa: S301 - our own file, keyed by content hash
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: the last to be evicted
     except FileNotFoundError:
         return None
     except Exception as exc:  # a corrupt or incompatible cache: train again
         log.warning("ignoring unreadable engine cache %s: %s", path, exc)
         return None
     return model if isinstance(model, TrainedModel) else None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def save_cached(cache_dir: Path | None, key: str, model: TrainedModel) -> None:
@@ -146,10 +157,13 @@ def save_cached(cache_dir: Path | None, key: str, model: TrainedModel) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-        for old in folder.glob("engine-*.pickle"):
-            if old.name != f"engine-{key[:32]}.pickle":
-                with contextlib.suppress(OSError):
-                    old.unlink()
+        # The few most recently used models stay: a reload that is reverted ("git checkout"),
+        # or a second process on the knowledge as shipped, starts warm. (Keeping only the
+        # newest made a bot process started after an edit-and-revert train cold again.)
+        cached = sorted(folder.glob("engine-*.pickle"), key=_mtime, reverse=True)
+        for old in cached[DISK_KEEP:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
     except OSError as exc:
         log.warning("engine cache not written to %s: %s", folder, exc)
 

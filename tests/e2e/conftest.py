@@ -20,7 +20,7 @@ with warnings.catch_warnings():
     import discord
 
 from bot.engine.trained import user_cache_dir
-from tests.e2e.fake_discord import FakeDiscord, pointed_at
+from tests.e2e.fake_discord import RETRAIN_WITHIN, FakeDiscord, pointed_at
 
 FAKE_TOKEN = "fake.token.for-the-local-fake"
 
@@ -115,7 +115,9 @@ async def spawned(
         )
     bot = BotProcess(proc, log_path)
     try:
-        ready = asyncio.create_task(fake.wait_ready(within=30))
+        # A bot process whose knowledge is not in the model cache trains it before it
+        # connects (10-20 s alone, more on a busy machine): a bound on a hang, not a speed.
+        ready = asyncio.create_task(fake.wait_ready(within=RETRAIN_WITHIN))
         while not ready.done():
             if proc.poll() is not None:
                 ready.cancel()

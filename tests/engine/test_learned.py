@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -334,6 +335,28 @@ def test_unwritable_or_corrupt_cache_only_means_training(
     e = Engine(fixture_kb, dataclasses.replace(LEARNED, cache_dir=cache), embedder=FakeEmbedder())
     assert e.model is not None
     assert e.ask("csr salary").outcome is Outcome.ANSWER
+
+
+def test_the_disk_cache_keeps_the_most_recently_used_models(
+    fixture_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit then its revert, or a second process on the knowledge as shipped, starts warm:
+    the models used last stay on disk (DISK_KEEP of them), not only the newest."""
+    model = Engine(fixture_kb, LEARNED, embedder=FakeEmbedder()).model
+    assert model is not None and trained_module.DISK_KEEP == 3
+    monkeypatch.setattr(trained_module, "_memo", type(trained_module._memo)())
+    cache = tmp_path / "cache"
+    shipped, edited, newer, newest = (f"{i:064x}" for i in range(4))
+    trained_module.save_cached(cache, shipped, model)
+    trained_module.save_cached(cache, edited, model)
+    for n, key in enumerate((shipped, edited), start=1):
+        os.utime(cache / f"engine-{key[:32]}.pickle", (n, n))  # both long ago, shipped first
+    monkeypatch.setattr(trained_module, "_memo", type(trained_module._memo)())
+    assert trained_module.load_cached(cache, shipped) is not None  # used again: now recent
+    trained_module.save_cached(cache, newer, model)
+    trained_module.save_cached(cache, newest, model)
+    kept = {p.name for p in cache.glob("engine-*.pickle")}
+    assert kept == {f"engine-{k[:32]}.pickle" for k in (shipped, newer, newest)}
 
 
 def test_message_shapes() -> None:
