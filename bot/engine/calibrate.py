@@ -87,8 +87,7 @@ def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
     # each other): take the middle of the thresholds within COST_TIE of the least. Either end
     # of that region jumps with one phrasing added, and with the lowest the unsure band below
     # it vanished; among thresholds that cost the same, the middle answers fewer wrong.
-    lowest = min(costs)
-    near = [float(g) for g, c in zip(GRID, costs, strict=True) if c <= lowest + COST_TIE]
+    near = _near_best(costs)
     best_a = float(GRID[int(np.argmin(np.abs(GRID - (near[0] + near[-1]) / 2)))])
     # Not answered, a question gets "did you mean" when its three suggestions together are
     # likely enough to hold what it asks (their combined probability: it tells an in-scope
@@ -105,8 +104,12 @@ def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
     # Flat too (one declined example more or less shown suggestions is 0.006 on the CSR
     # knowledge): among the thresholds within COST_TIE of the least, the highest, which
     # offers an off-topic message suggestions least. No band at all unless one pays.
-    least = min(u_costs)
-    if least >= 0:
+    if min(u_costs) >= 0:
         return best_a, 1.0
-    best_u = max(float(g) for g, c in zip(GRID, u_costs, strict=True) if c <= least + COST_TIE)
-    return best_a, best_u
+    return best_a, _near_best(u_costs)[-1]
+
+
+def _near_best(costs: Sequence[float]) -> list[float]:
+    """The thresholds of GRID (ascending) whose cost is within COST_TIE of the least."""
+    lowest = min(costs)
+    return [float(g) for g, c in zip(GRID, costs, strict=True) if c <= lowest + COST_TIE]

@@ -245,8 +245,7 @@ class IntentClassifier:
             return self
         if len(classes) == 0:
             return self
-        proj = projection
-        z = x if proj is None else np.asarray((x @ proj).toarray(), dtype=np.float64)
+        z = x if projection is None else np.asarray((x @ projection).toarray(), dtype=np.float64)
         model = LogisticRegression(C=self.c, max_iter=MAX_ITER, tol=self.tol)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # lbfgs "did not converge": the ranking holds
@@ -256,8 +255,8 @@ class IntentClassifier:
         if len(classes) == 2:  # scikit-learn keeps one row for two classes
             coef = np.vstack([-coef / 2, coef / 2])
             icpt = np.concatenate([-icpt / 2, icpt / 2])
-        if proj is not None:  # back to one weight per feature: asking needs no projection
-            coef = np.asarray((proj @ coef.T).T, dtype=np.float32)
+        if projection is not None:  # back to one weight per feature: asking needs none
+            coef = np.asarray((projection @ coef.T).T, dtype=np.float32)
         self.w[:, classes] = coef.T
         self.b[classes] = icpt
         return self

@@ -66,9 +66,13 @@ class WordLlamaEmbedder:
         # 0.4.0 looks for the tokenizer in the wrong folder unless cache_dir is the package.
         self._model = WordLlama.load(cache_dir=package, disable_download=True)
         self.name = f"wordllama-{getattr(wordllama, '__version__', '?')}-l2_supercat-256"
+        self._whole_words: frozenset[str] | None = None
 
     def whole_words(self) -> frozenset[str]:
-        return tokenizer_words(self._model.tokenizer.get_vocab())
+        # Read once per model (14 ms): every engine build, reload and teach asks again.
+        if self._whole_words is None:
+            self._whole_words = tokenizer_words(self._model.tokenizer.get_vocab())
+        return self._whole_words
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
@@ -90,9 +94,12 @@ class StaticEmbedder:
         tensors = load_file(str(folder / "model.safetensors"))
         self._vectors = np.asarray(next(iter(tensors.values())), dtype=np.float32)
         self.name = f"static-{folder.resolve()}"
+        self._whole_words: frozenset[str] | None = None
 
     def whole_words(self) -> frozenset[str]:
-        return tokenizer_words(self._tokenizer.get_vocab())
+        if self._whole_words is None:
+            self._whole_words = tokenizer_words(self._tokenizer.get_vocab())
+        return self._whole_words
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         dim = self._vectors.shape[1]
