@@ -273,7 +273,7 @@ class LearnedRanking:
         if part_words is not None:
             default = self.settings.default_career
             queries.append(self._query(part_words, self.detector.understand(part_words, default)))
-        proba = m.classifier.proba(m.features.transform(queries, self.embedder))
+        proba = m.features.proba(queries, self.embedder, m.classifier)
         if len(queries) > 1:
             # A short, generic question part ("any advice?", "can you help?") says less than
             # the story before it: under PART_CONTENT content words it weighs in proportion.

@@ -50,8 +50,13 @@ _TOKEN = re.compile(r"\$+|[^\W_]+(?:'[^\W_]+)*")
 _DIGITS_SEP = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
 
 
+_ASCII_SYMBOL = re.compile(r"[^A-Za-z0-9 $'\n]")
+
+
 def _strip_symbols(text: str) -> str:
     """Drop emoji, symbols and combining marks (zalgo) — letters, digits, spaces and $ stay."""
+    if text.isascii():  # most messages: the same rule without a lookup per character
+        return _ASCII_SYMBOL.sub(" ", text)
     out: list[str] = []
     for ch in text:
         cat = unicodedata.category(ch)
@@ -64,8 +69,10 @@ def _strip_symbols(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1024)
 def clean(text: str) -> str:
-    """Raw message -> lowercase words separated by single spaces (no knowledge needed)."""
+    """Raw message -> lowercase words separated by single spaces (no knowledge needed).
+    Memoised: one question is cleaned by the small-talk check, the ranking and the words."""
     text = text[:MAX_INPUT_CHARS]
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)

@@ -109,6 +109,25 @@ def test_classifier_learns_the_words_that_tell_classes_apart() -> None:
     assert p[:, 3].max() == 0.0  # no declined example: "none" never gets probability
 
 
+def test_asking_scores_as_the_training_matrix_would() -> None:
+    """``TextFeatures.proba`` skips building the matrix; it must score exactly as the
+    classifier does on ``transform``'s rows, repeated words, typos and empty texts included.
+    Its memo of words is not part of the pickled (disk-cached) model."""
+    import pickle
+
+    texts, y = _three_keywords()
+    e = FakeEmbedder()
+    f = TextFeatures(texts, e)
+    model = IntentClassifier(3).fit(f.transform(texts, e), y)
+    asked = [_q("refund refund please"), _q(""), _q("pasword delivry"), _q("how do i help")]
+    want = model.proba(f.transform(asked, e))
+    assert np.allclose(f.proba(asked, e, model), want, atol=1e-6)
+    assert "_memo" in f.char.__dict__  # the words were remembered...
+    again = pickle.loads(pickle.dumps(f))  # noqa: S301 - our own bytes
+    assert "_memo" not in again.char.__dict__  # ...not cached on disk
+    assert np.allclose(again.proba(asked, e, model), want, atol=1e-6)
+
+
 def test_declined_examples_train_the_none_class() -> None:
     texts, y = _three_keywords()
     declined = [_q(x) for x in ("best pizza in town", "pizza tonight", "tell me a joke")]
