@@ -1,5 +1,12 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
 from bot.engine.normalize import MAX_INPUT_CHARS, Normalizer, clean, stem
 from bot.knowledge.model import SynonymsFile
+
+SHIPPED = Path(__file__).resolve().parents[2] / "knowledge"
 
 
 def test_clean_strips_discord_noise() -> None:
@@ -58,3 +65,23 @@ def test_typo_needs_the_same_first_letter_for_short_words() -> None:
     assert n.correct("learn") == "learn"
     assert n.correct("eran") in {"eran", "earn"}
     assert n.correct("xyzzyq") == "xyzzyq"
+
+
+@pytest.mark.parametrize(
+    ("question", "pay"),
+    [
+        ("how many calls per hour should an agent take", False),
+        ("how many chats an hour is normal", False),
+        ("do csrs get paid time off", False),
+        ("what makes a good customer service rep", False),
+        ("what do csrs make per hour", True),
+        ("how much per hour do csrs get", True),
+        ("how much do tellers make", True),
+    ],
+)
+def test_shipped_synonyms_read_pay_only_where_it_is_meant(question: str, pay: bool) -> None:
+    """ "Per hour" and "make" are pay in "what do csrs make per hour", not in a workload
+    ("calls per hour") or an idiom ("what makes a good rep", "paid time off")."""
+    synonyms = SynonymsFile.model_validate(yaml.safe_load((SHIPPED / "synonyms.yaml").read_text()))
+    words = Normalizer(synonyms, []).normalise(question).split()
+    assert ("salary" in words) is pay, words
