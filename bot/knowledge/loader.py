@@ -3,22 +3,21 @@
 Nothing here raises anything but :class:`KnowledgeError`: a bad file is recorded and the run
 goes on, so one ``python -m bot check`` lists all problems at once. Paths in messages are
 relative to the knowledge folder's parent (``knowledge/careers/x/facts.yaml:12:5: …``).
+
+Each file is read by :mod:`bot.knowledge.reading`; here the files are checked against each
+other (ids unique, references resolve, folder names match slugs) and the knowledge base built.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import Any
 
 from bot.knowledge.base import CareerKnowledge, KnowledgeBase, KnowledgeError, Location, Problem
 from bot.knowledge.figures import fact_problems, level_problems, salary_problems
 from bot.knowledge.located import answer_problems, count_files
-from bot.knowledge.messages import describe
 from bot.knowledge.model import (
     FILE_MODELS,
     Career,
@@ -29,30 +28,22 @@ from bot.knowledge.model import (
     FactsFile,
     LevelsFile,
     ListsFile,
-    QAFile,
     SourcesFile,
     SynonymsFile,
 )
-from bot.knowledge.yamlread import Document, Mark, Path_, read_yaml
-
-M = TypeVar("M", bound=BaseModel)
-T = TypeVar("T")
+from bot.knowledge.reading import (
+    CAREER_FILES,
+    CareerFiles,
+    Loaded,
+    Progress,
+    Run,
+    ignored,
+    read_career,
+)
+from bot.knowledge.yamlread import Path_
 
 ROOT_FILES = {"sources.yaml": "sources", "synonyms.yaml": "synonyms", "decline.yaml": "decline"}
-CAREER_FILES = {
-    "career.yaml": "career",
-    "facts.yaml": "facts",
-    "levels.yaml": "levels",
-    "lists.yaml": "lists",
-}
 LIST_NAMES = tuple(ListsFile.model_fields)
-
-MARK_DEPTH = 2
-"""Marks kept up front: each entry / fact / ladder (``('entries', i)``), where ids are claimed;
-deeper ones (for problems) are read again on demand."""
-
-Progress = Callable[[int, int], None]
-"""Called as ``progress(files_read, files_in_all)`` after each file is read."""
 
 
 def kind_of(relative: Path) -> str | None:
@@ -67,157 +58,9 @@ def kind_of(relative: Path) -> str | None:
     return None
 
 
-def _ignored(path: Path) -> bool:
-    """Files that may sit in the knowledge folder without being knowledge (notes, editor junk)."""
-    return path.name.startswith(".") or path.suffix.lower() in (".md", ".txt")
-
-
-@dataclass
-class _Loaded(Generic[T]):
-    rel: str
-    doc: Document
-    model: T
-
-
-@dataclass
-class _Run:
-    root: Path
-    problems: list[Problem] = field(default_factory=list)
-    real_root: Path = field(init=False)
-    progress: Progress | None = None
-    total: int = 0
-    done: int = 0
-
-    def __post_init__(self) -> None:
-        self.real_root = self.root.resolve()
-
-    def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root.parent).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    def add(self, rel: str, mark: Mark | None, message: str) -> None:
-        if mark is None:
-            self.problems.append(Problem(rel, None, None, message))
-        else:
-            self.problems.append(Problem(rel, mark.line, mark.column, message))
-
-    def children(self, folder: Path) -> list[Path]:
-        """A folder's entries, sorted; an unreadable folder is a problem, not a crash.
-
-        A link (file or folder) that leads outside the knowledge folder is refused here, before
-        anything reads it: ``qa/x.yaml -> /etc/passwd`` or ``-> ../../.env`` would otherwise
-        be parsed and its first line quoted back in a problem message.
-        """
-        try:
-            found = sorted(folder.iterdir())
-        except OSError as exc:
-            self.add(self.rel(folder), None, f"cannot read folder: {exc.strerror or exc}")
-            return []
-        return [child for child in found if _ignored(child) or self.inside(child)]
-
-    def inside(self, path: Path) -> bool:
-        """True if ``path`` resolves inside the knowledge folder; else record one problem."""
-        if not path.is_symlink():
-            return True
-        try:
-            target = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            self.add(self.rel(path), None, f"'{path.name}' is a broken or looping link; refused")
-            return False
-        if target.is_relative_to(self.real_root):
-            return True
-        what = "folder" if target.is_dir() else "file"
-        self.add(
-            self.rel(path),
-            None,
-            f"'{path.name}' links to a {what} outside the knowledge folder; refused "
-            "(copy the file into the knowledge folder instead)",
-        )
-        return False
-
-    def unknown(self, path: Path, expected: str) -> None:
-        if not path.is_dir() and not path.is_file():
-            self.add(self.rel(path), None, f"'{path.name}' is not a regular file or folder")
-            return
-        what = "folder" if path.is_dir() else "file"
-        hint = " (use the .yaml extension)" if path.suffix == ".yml" else ""
-        self.add(self.rel(path), None, f"unknown {what} '{path.name}'{hint}; expected {expected}")
-
-    def read(self, path: Path, model: type[M]) -> _Loaded[M] | None:
-        rel = self.rel(path)
-        doc = read_yaml(path, mark_depth=MARK_DEPTH)
-        if self.progress is not None:
-            self.done += 1
-            self.progress(self.done, max(self.total, self.done))
-        if isinstance(doc, list):
-            for err in doc:
-                mark = Mark(err.line, err.column or 1) if err.line is not None else None
-                self.add(rel, mark, err.message)
-            return None
-        try:
-            value = model.model_validate(doc.data)
-        except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                key = error["type"] == "extra_forbidden"
-                self.add(rel, doc.mark_for(tuple(error["loc"]), key=key), describe(error))
-            return None
-        doc.data = None  # the model has it now; only the marks are needed from here on
-        return _Loaded(rel, doc, value)
-
-
-@dataclass
-class _CareerFiles:
-    folder: Path
-    career: _Loaded[CareerFile] | None = None
-    facts: _Loaded[FactsFile] | None = None
-    levels: _Loaded[LevelsFile] | None = None
-    lists: _Loaded[ListsFile] | None = None
-    qa: list[_Loaded[QAFile]] = field(default_factory=list)
-    failed: set[str] = field(default_factory=set)
-    """Kinds of file that exist but did not load (their references are not checked)."""
-
-
-def _read_career(run: _Run, folder: Path) -> _CareerFiles:
-    files = _CareerFiles(folder)
-    expected = "career.yaml, facts.yaml, levels.yaml, lists.yaml or qa/"
-    for child in run.children(folder):
-        if _ignored(child):
-            continue
-        if child.name == "qa" and child.is_dir():
-            for qa in run.children(child):
-                if _ignored(qa):
-                    continue
-                if qa.suffix != ".yaml" or not qa.is_file():
-                    run.unknown(qa, "<name>.yaml question files")
-                    continue
-                loaded = run.read(qa, QAFile)
-                if loaded is not None:
-                    files.qa.append(loaded)
-                else:
-                    files.failed.add("qa")
-        elif child.is_file() and child.name == "career.yaml":
-            files.career = run.read(child, CareerFile)
-        elif child.is_file() and child.name == "facts.yaml":
-            files.facts = run.read(child, FactsFile)
-        elif child.is_file() and child.name == "levels.yaml":
-            files.levels = run.read(child, LevelsFile)
-        elif child.is_file() and child.name == "lists.yaml":
-            files.lists = run.read(child, ListsFile)
-        else:
-            run.unknown(child, expected)
-    for name, kind in CAREER_FILES.items():
-        if (folder / name).exists() and getattr(files, kind) is None:
-            files.failed.add(kind)
-    if not (folder / "career.yaml").is_file():
-        run.add(run.rel(folder), None, "missing career.yaml (every career folder needs one)")
-    return files
-
-
 def _check_refs(
-    run: _Run,
-    loaded: _Loaded[Any],
+    run: Run,
+    loaded: Loaded[Any],
     path: Path_,
     ids: Sequence[str],
     valid: Iterable[str] | dict[str, Any] | set[str],
@@ -229,7 +72,7 @@ def _check_refs(
             run.add(loaded.rel, loaded.doc.mark_for((*path, i)), f"unknown {what} '{ref}'")
 
 
-def _check_leading(run: _Run, loaded: _Loaded[FactsFile]) -> None:
+def _check_leading(run: Run, loaded: Loaded[FactsFile]) -> None:
     """Where sources disagree, exactly one version leads (answers show it first)."""
     groups: dict[tuple[object, ...], list[int]] = {}
     for i, fact in enumerate(loaded.model.facts):
@@ -272,19 +115,19 @@ def load_knowledge(root: Path, progress: Progress | None = None) -> KnowledgeBas
     ``progress`` (for a terminal) is told after each file how many were read, of about how many.
     """
     root = Path(root).absolute()
-    run = _Run(root, progress=progress)
+    run = Run(root, progress=progress)
     if not root.is_dir():
         run.add(run.rel(root), None, "knowledge folder not found")
         raise KnowledgeError(run.problems)
     if progress is not None:
         run.total = count_files(root)
 
-    sources: _Loaded[SourcesFile] | None = None
-    synonyms: _Loaded[SynonymsFile] | None = None
-    decline: _Loaded[DeclineFile] | None = None
+    sources: Loaded[SourcesFile] | None = None
+    synonyms: Loaded[SynonymsFile] | None = None
+    decline: Loaded[DeclineFile] | None = None
     career_folders: list[Path] = []
     for child in run.children(root):
-        if _ignored(child) or (child.name == "schema" and child.is_dir()):
+        if ignored(child) or (child.name == "schema" and child.is_dir()):
             continue
         if child.name == "sources.yaml" and child.is_file():
             sources = run.read(child, SourcesFile)
@@ -294,7 +137,7 @@ def load_knowledge(root: Path, progress: Progress | None = None) -> KnowledgeBas
             decline = run.read(child, DeclineFile)
         elif child.name == "careers" and child.is_dir():
             for folder in run.children(child):
-                if _ignored(folder):
+                if ignored(folder):
                     continue
                 if folder.is_dir():
                     career_folders.append(folder)
@@ -307,7 +150,7 @@ def load_knowledge(root: Path, progress: Progress | None = None) -> KnowledgeBas
     if not (root / "careers").is_dir():
         run.add(run.rel(root / "careers"), None, "missing careers/ folder")
 
-    careers_read = [_read_career(run, folder) for folder in career_folders]
+    careers_read = [read_career(run, folder) for folder in career_folders]
     kb = _cross_check(run, root, sources, synonyms, careers_read)
     if kb is not None and not run.problems:
         run.problems.extend(answer_problems(kb, root.parent))
@@ -324,11 +167,11 @@ def _ordered(problems: list[Problem]) -> list[Problem]:
 
 
 def _cross_check(
-    run: _Run,
+    run: Run,
     root: Path,
-    sources: _Loaded[SourcesFile] | None,
-    synonyms: _Loaded[SynonymsFile] | None,
-    careers_read: list[_CareerFiles],
+    sources: Loaded[SourcesFile] | None,
+    synonyms: Loaded[SynonymsFile] | None,
+    careers_read: list[CareerFiles],
 ) -> KnowledgeBase | None:
     """Ids unique across files, every reference resolves, folder names match slugs."""
     source_ids: dict[str, Any] = {}
@@ -345,7 +188,7 @@ def _cross_check(
 
     locations: dict[str, Location] = {}
 
-    def claim(identifier: str, loaded: _Loaded[Any], path: Path_) -> None:
+    def claim(identifier: str, loaded: Loaded[Any], path: Path_) -> None:
         mark = loaded.doc.mark_for(path)
         where = Location(loaded.rel, mark.line, mark.column)
         earlier = locations.get(identifier)
@@ -355,13 +198,13 @@ def _cross_check(
             return
         locations[identifier] = where
 
-    def refs(loaded: _Loaded[Any], path: Path_, ids: Sequence[str]) -> None:
+    def refs(loaded: Loaded[Any], path: Path_, ids: Sequence[str]) -> None:
         if check_sources:
             _check_refs(run, loaded, path, ids, source_ids, "source")
 
     careers: dict[str, Career] = {}
-    career_files: dict[str, _CareerFiles] = {}
-    career_rel: dict[str, _Loaded[CareerFile]] = {}
+    career_files: dict[str, CareerFiles] = {}
+    career_rel: dict[str, Loaded[CareerFile]] = {}
     for files in careers_read:
         if files.career is None:
             continue
