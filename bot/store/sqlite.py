@@ -1,5 +1,6 @@
 """SQLite backend of ``Store`` (aiosqlite, WAL). Schema versioned by ``PRAGMA user_version``
-(the schema and the file checks are in ``sqlite_schema``, the read queries in ``sqlite_read``).
+(the schema, its migrations and the file checks are in ``sqlite_schema``, the read queries in
+``sqlite_read``).
 """
 
 from __future__ import annotations
@@ -7,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 import sqlite3
 import time
 from pathlib import Path
@@ -27,14 +27,15 @@ from bot.store import (
 from bot.store.sqlite_read import read_gaps, read_stats, read_teaching, read_teachings
 from bot.store.sqlite_schema import (
     MIGRATIONS,
+    OPEN_BUSY_MS,
     SCHEMA_VERSION,
     check_file,
     connect,
-    schema_version,
+    prepare,
     unusable,
 )
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SqliteStore", "StoreClosed", "migrate"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SqliteStore", "StoreClosed"]
 
 INSERT_QUESTION: Final = (
     "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, via, text,"
@@ -49,8 +50,6 @@ is awaited (so an answered question survives a crash); a locked database never d
 reply longer than this. The row stays queued and is written when the lock clears."""
 MAX_QUEUED: Final = 20_000
 """Questions waiting at most (a few MB); beyond that new ones are counted and not stored."""
-OPEN_BUSY_MS: Final = 5000
-"""Lock wait while opening: another process may be creating the schema at the same moment."""
 BUSY_MS: Final = 1000
 """Lock wait per statement afterwards: bounds how long a vote or a read can queue behind a
 commit that waits for a lock (the writer itself retries with backoff instead)."""
@@ -153,7 +152,7 @@ class SqliteStore:
             # process opening it at the same moment may hold.
             await db.execute(f"PRAGMA busy_timeout={OPEN_BUSY_MS}")
             await check_file(db, path)  # read-only: nothing is written to a bad file
-            salt = await _prepare(db)
+            salt = await prepare(db)
             await db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
         except BaseException as exc:
             with contextlib.suppress(Exception):
@@ -386,83 +385,3 @@ class SqliteStore:
                 if item is not None:
                     item[1].cancel()
             await self._db.close()
-
-
-async def migrate(db: aiosqlite.Connection) -> int:
-    """Apply every migration newer than the file's ``user_version``; return the new version.
-
-    Safe when several processes open a fresh file at once: each step takes the write lock
-    (``BEGIN IMMEDIATE``), and a step that fails because another process applied it first
-    (e.g. "table meta already exists") is rolled back and the version read again.
-    """
-    while True:
-        version = await schema_version(db)
-        if version > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"database schema version {version} is newer than this bot ({SCHEMA_VERSION})"
-            )
-        if version == SCHEMA_VERSION:
-            return SCHEMA_VERSION
-        try:
-            # executescript commits first; each migration + its version bump is one transaction.
-            await db.executescript(
-                f"BEGIN IMMEDIATE; {MIGRATIONS[version]}; PRAGMA user_version = {version + 1};"
-                " COMMIT;"
-            )
-        except sqlite3.OperationalError:
-            if db.in_transaction:
-                await db.rollback()
-            if await schema_version(db) > version:
-                continue  # another process migrated meanwhile
-            raise
-
-
-def _is_busy(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and (
-        "locked" in str(exc) or "busy" in str(exc)
-    )
-
-
-async def _prepare(db: aiosqlite.Connection) -> str:
-    """WAL, migrations and the salt; returns the salt.
-
-    Several processes opening one fresh file race here, and SQLite answers some of those races
-    with an immediate "database is locked" that no busy_timeout waits out (a deferred
-    transaction whose snapshot another process's commit made stale, or the switch to WAL
-    while another connection holds the file). Those are retried until OPEN_BUSY_MS passes."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + OPEN_BUSY_MS / 1000
-    delay = 0.01
-    while True:
-        try:
-            await db.execute("PRAGMA journal_mode=WAL")
-            await db.execute("PRAGMA synchronous=NORMAL")
-            await migrate(db)
-            return await _salt(db)
-        except sqlite3.OperationalError as exc:
-            if not _is_busy(exc) or loop.time() > deadline:
-                raise
-            if db.in_transaction:
-                await db.rollback()
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.2)
-
-
-async def _salt(db: aiosqlite.Connection) -> str:
-    async with db.execute("SELECT value FROM meta WHERE key = 'user_salt'") as cur:
-        row = await cur.fetchone()
-    if row is not None:
-        return str(row[0])
-    # OR IGNORE + read back: of two processes creating the salt at once, the first one wins.
-    # BEGIN IMMEDIATE takes the write lock first (waiting under busy_timeout), so the insert
-    # never has to upgrade a read snapshot another process's commit has made stale.
-    await db.execute("BEGIN IMMEDIATE")
-    await db.execute(
-        "INSERT OR IGNORE INTO meta (key, value) VALUES ('user_salt', ?)", (secrets.token_hex(16),)
-    )
-    await db.commit()
-    async with db.execute("SELECT value FROM meta WHERE key = 'user_salt'") as cur:
-        row = await cur.fetchone()
-    if row is None:  # pragma: no cover - the insert above guarantees a row
-        raise RuntimeError("could not create the user salt")
-    return str(row[0])

@@ -2,12 +2,15 @@
 
 Shared by the writer (``sqlite.SqliteStore``) and the read-only reader
 (``sqlite_read.SqliteReader``). Every problem with the file becomes one ``StoreUnavailable``
-whose message names the file and says what to do.
+whose message names the file and says what to do. Only the writer calls ``prepare``: WAL, the
+numbered migrations (``migrate``) and the user salt, safe when several processes open a fresh
+file at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 import sqlite3
 import threading
 from pathlib import Path
@@ -74,6 +77,9 @@ MIGRATIONS: Final[tuple[str, ...]] = (
 """Numbered migrations: index i brings the schema from version i to i + 1. Append only."""
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+OPEN_BUSY_MS: Final = 5000
+"""Lock wait while opening: another process may be creating the schema at the same moment."""
 
 QUICK_CHECK_ERRORS: Final = 3
 """``PRAGMA quick_check(N)`` stops after N problems: enough to know, cheap to print."""
@@ -174,3 +180,83 @@ def unusable(path: Path, exc: BaseException, *, reading: bool = False) -> StoreU
     if isinstance(exc, sqlite3.Error):
         return problem(path, f"cannot be used ({exc})", _MOVE_ASIDE)
     raise exc  # not a problem of the file: a bug, shown as such
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Apply every migration newer than the file's ``user_version``; return the new version.
+
+    Safe when several processes open a fresh file at once: each step takes the write lock
+    (``BEGIN IMMEDIATE``), and a step that fails because another process applied it first
+    (e.g. "table meta already exists") is rolled back and the version read again.
+    """
+    while True:
+        version = await schema_version(db)
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"database schema version {version} is newer than this bot ({SCHEMA_VERSION})"
+            )
+        if version == SCHEMA_VERSION:
+            return SCHEMA_VERSION
+        try:
+            # executescript commits first; each migration + its version bump is one transaction.
+            await db.executescript(
+                f"BEGIN IMMEDIATE; {MIGRATIONS[version]}; PRAGMA user_version = {version + 1};"
+                " COMMIT;"
+            )
+        except sqlite3.OperationalError:
+            if db.in_transaction:
+                await db.rollback()
+            if await schema_version(db) > version:
+                continue  # another process migrated meanwhile
+            raise
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc)
+    )
+
+
+async def prepare(db: aiosqlite.Connection) -> str:
+    """WAL, migrations and the salt; returns the salt.
+
+    Several processes opening one fresh file race here, and SQLite answers some of those races
+    with an immediate "database is locked" that no busy_timeout waits out (a deferred
+    transaction whose snapshot another process's commit made stale, or the switch to WAL
+    while another connection holds the file). Those are retried until OPEN_BUSY_MS passes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + OPEN_BUSY_MS / 1000
+    delay = 0.01
+    while True:
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await migrate(db)
+            return await _salt(db)
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or loop.time() > deadline:
+                raise
+            if db.in_transaction:
+                await db.rollback()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
+async def _salt(db: aiosqlite.Connection) -> str:
+    async with db.execute("SELECT value FROM meta WHERE key = 'user_salt'") as cur:
+        row = await cur.fetchone()
+    if row is not None:
+        return str(row[0])
+    # OR IGNORE + read back: of two processes creating the salt at once, the first one wins.
+    # BEGIN IMMEDIATE takes the write lock first (waiting under busy_timeout), so the insert
+    # never has to upgrade a read snapshot another process's commit has made stale.
+    await db.execute("BEGIN IMMEDIATE")
+    await db.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('user_salt', ?)", (secrets.token_hex(16),)
+    )
+    await db.commit()
+    async with db.execute("SELECT value FROM meta WHERE key = 'user_salt'") as cur:
+        row = await cur.fetchone()
+    if row is None:  # pragma: no cover - the insert above guarantees a row
+        raise RuntimeError("could not create the user salt")
+    return str(row[0])
