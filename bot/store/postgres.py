@@ -6,13 +6,14 @@ its question's commit at most ``commit_wait`` seconds. When the server is slow o
 reply goes out anyway: the question stays queued and the writer retries (with backoff) until
 the server is back, so nothing is lost and nobody waits on the outage. Each question carries
 a uid made here, so a batch retried after a lost acknowledgement is still stored once.
+The schema and the connection errors are in ``postgres_schema``, the read queries in
+``postgres_read``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import time
 import uuid
@@ -23,8 +24,6 @@ from typing import Any, Final, TypeVar
 import asyncpg
 
 from bot.store import (
-    EntryCount,
-    EntryVotes,
     Gap,
     QuestionRecord,
     Stats,
@@ -32,6 +31,7 @@ from bot.store import (
     Vote,
     salted_hash,
 )
+from bot.store.postgres_read import read_gaps, read_stats, read_teaching, read_teachings
 from bot.store.postgres_schema import (
     Conn,
     PostgresUnavailable,
@@ -42,7 +42,7 @@ from bot.store.postgres_schema import (
 )
 from bot.store.sqlite import StoreClosed
 
-__all__ = ["GAP_OUTCOMES", "PostgresStore", "PostgresUnavailable"]
+__all__ = ["PostgresStore", "PostgresUnavailable"]
 
 INSERT_QUESTION: Final = (
     "INSERT INTO questions (uid, asked_at, guild_id, channel_id, user_hash, via, text,"
@@ -60,7 +60,6 @@ COMMAND_TIMEOUT: Final = 10.0
 RETRY_FIRST, RETRY_MAX = 0.05, 1.0
 """Backoff between write attempts while the server is unreachable (seconds)."""
 CLOSE_FLUSH_SECONDS: Final = 5.0
-GAP_OUTCOMES: Final = ("decline", "unsure")
 
 TRANSIENT: Final = (
     OSError,
@@ -77,29 +76,11 @@ TRANSIENT: Final = (
 log = logging.getLogger("bot.store")
 T = TypeVar("T")
 _Row = tuple[Any, ...]
-_TEACHING_COLUMNS: Final = (
-    "id, taught_at, moderator, question, entry_id, file, line, text, written, undone_at"
-)
 
 
 def _storable(text: str) -> str:
     """Text PostgreSQL can store: no lone surrogates (not UTF-8) and no NUL characters."""
     return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "?")
-
-
-def _teaching(row: asyncpg.Record) -> Teaching:
-    return Teaching(
-        moderator=row["moderator"],
-        question=row["question"],
-        entry_id=row["entry_id"],
-        file=row["file"],
-        line=int(row["line"]),
-        text=row["text"],
-        written=bool(row["written"]),
-        taught_at=float(row["taught_at"]),
-        id=int(row["id"]),
-        undone_at=None if row["undone_at"] is None else float(row["undone_at"]),
-    )
 
 
 def _retrieve(fut: asyncio.Future[None]) -> None:
@@ -299,67 +280,10 @@ class PostgresStore:
         return row is not None
 
     async def stats(self, limit: int = 10) -> Stats:
-        async def read(c: Conn) -> Stats:
-            counts = {
-                r["outcome"]: int(r["n"])
-                for r in await c.fetch("SELECT outcome, COUNT(*) AS n FROM questions GROUP BY 1")
-            }
-            top = await c.fetch(
-                "SELECT entry_id, COUNT(*) AS n FROM questions"
-                " WHERE outcome = 'answer' AND entry_id IS NOT NULL"
-                " GROUP BY entry_id ORDER BY n DESC, entry_id LIMIT $1",
-                limit,
-            )
-            votes = await c.fetch(
-                "SELECT entry_id, COUNT(*) FILTER (WHERE vote = 'up') AS up,"
-                " COUNT(*) FILTER (WHERE vote = 'down') AS down FROM votes"
-                " GROUP BY entry_id ORDER BY COUNT(*) DESC, entry_id LIMIT $1",
-                limit,
-            )
-            return Stats(
-                total=sum(counts.values()),
-                answered=counts.get("answer", 0),
-                unsure=counts.get("unsure", 0),
-                declined=counts.get("decline", 0),
-                top_entries=[EntryCount(r["entry_id"], int(r["n"])) for r in top],
-                votes=[EntryVotes(r["entry_id"], int(r["up"]), int(r["down"])) for r in votes],
-            )
-
-        return await self._run(read)
+        return await self._run(lambda c: read_stats(c, limit))
 
     async def gaps(self, limit: int = 20) -> list[Gap]:
-        async def read(c: Conn) -> list[Gap]:
-            rows = await c.fetch(
-                "SELECT normalised, COUNT(*) AS n,"
-                " (array_agg(text ORDER BY asked_at DESC, id DESC))[1] AS example,"
-                " MAX(asked_at) AS last FROM questions"
-                " WHERE outcome = ANY($1::text[]) AND normalised <> ''"
-                " GROUP BY normalised ORDER BY n DESC, MAX(asked_at) DESC LIMIT $2",
-                list(GAP_OUTCOMES),
-                limit,
-            )
-            gaps = []
-            for r in rows:
-                gap = Gap(r["normalised"], int(r["n"]), r["example"], float(r["last"]))
-                picks = tuple(
-                    EntryCount(p["entry_id"], int(p["n"]))
-                    for p in await c.fetch(
-                        "SELECT entry_id, COUNT(*) AS n FROM picks WHERE normalised = $1"
-                        " GROUP BY entry_id ORDER BY n DESC, entry_id",
-                        gap.normalised,
-                    )
-                )
-                if picks:
-                    down = await c.fetchval(
-                        "SELECT COUNT(*) FROM votes WHERE vote = 'down'"
-                        " AND entry_id = ANY($1::text[])",
-                        [p.entry_id for p in picks],
-                    )
-                    gap = dataclasses.replace(gap, picks=picks, down_votes=int(down))
-                gaps.append(gap)
-            return gaps
-
-        return await self._run(read)
+        return await self._run(lambda c: read_gaps(c, limit))
 
     async def record_pick(
         self, user_hash: str, question: str, normalised: str, entry_id: str
@@ -394,22 +318,10 @@ class PostgresStore:
         return int(ident)
 
     async def teachings(self, limit: int = 20) -> list[Teaching]:
-        rows = await self._run(
-            lambda c: c.fetch(
-                f"SELECT {_TEACHING_COLUMNS} FROM teachings ORDER BY id DESC LIMIT $1",  # noqa: S608
-                limit,
-            )
-        )
-        return [_teaching(r) for r in rows]
+        return await self._run(lambda c: read_teachings(c, limit))
 
     async def teaching(self, teaching_id: int) -> Teaching | None:
-        row = await self._run(
-            lambda c: c.fetchrow(
-                f"SELECT {_TEACHING_COLUMNS} FROM teachings WHERE id = $1",  # noqa: S608
-                teaching_id,
-            )
-        )
-        return _teaching(row) if row is not None else None
+        return await self._run(lambda c: read_teaching(c, teaching_id))
 
     async def mark_undone(self, teaching_id: int) -> bool:
         status = await self._run(
