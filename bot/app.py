@@ -1,7 +1,8 @@
 """The Discord bot: ``create_bot(settings)`` builds it, ``start_bot(settings)`` runs it.
 
 Nothing is built at import time (no token needed to import). ``setup_hook`` opens the store,
-loads the knowledge, builds the engine, registers the persistent buttons and loads the cogs.
+loads the knowledge, builds the engine, registers the persistent buttons, loads the cogs and
+starts the heartbeat and the knowledge watcher (bot/background.py).
 Commands are never synced at start, except to ``settings.sync_on_start_guild`` when set:
 use ``python -m bot sync`` (or ``/kb sync``) to publish them.
 """
@@ -15,7 +16,6 @@ import logging
 import signal
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -23,6 +23,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import gaps_ui, ui
+from bot.background import watch_knowledge, write_heartbeat
 from bot.config import ConfigError, Settings, build_engine, engine_settings
 from bot.engine import Engine
 from bot.errors import NotModerator, NotOwner, OnCooldown, error_message, is_expected
@@ -40,7 +41,6 @@ __all__ = ["NotModerator", "NotOwner", "OnCooldown", "error_message"]  # re-expo
 log = logging.getLogger("bot.app")
 
 HEARTBEAT_SECONDS = 30.0
-WATCH_POLL_SECONDS = 2.0  # how soon the watcher notices knowledge/ was replaced
 COGS = ("bot.cogs.ask", "bot.cogs.facts", "bot.cogs.moderation")
 """Extensions loaded by name: the app imports no cog module."""
 SHUTDOWN_GRACE_SECONDS = 10.0
@@ -212,7 +212,7 @@ class CareerBot(commands.Bot):
             )
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="careerbot-heartbeat"))
         if self.settings.watch_knowledge:
-            self._tasks.append(asyncio.create_task(self._watch(), name="careerbot-watch"))
+            self._tasks.append(asyncio.create_task(watch_knowledge(self), name="careerbot-watch"))
         if self.freeze_heap:
             settle_heap()
 
@@ -328,53 +328,6 @@ class CareerBot(commands.Bot):
                     log.warning("could not write the heartbeat to %s", path, exc_info=True)
             await asyncio.sleep(self.heartbeat_interval)
 
-    async def _watch(self) -> None:
-        """Reload whenever the knowledge files change.
-
-        inotify watches a folder's inode: when a deploy replaces knowledge/ as a whole (deleted
-        and copied again, or a fresh copy renamed into place) the old watch goes silent. So the
-        watcher wakes every few seconds, and when the path no longer names the folder it watches
-        it reloads and watches the new one (waiting while there is none)."""
-        from watchfiles import awatch
-
-        root = self.settings.knowledge_path
-        watched = folder_identity(root)
-        replaced = False
-        while not self.is_closed():
-            current = folder_identity(root)
-            if current is None:
-                await asyncio.sleep(WATCH_POLL_SECONDS)
-                continue
-            if current != watched:
-                watched, replaced = current, True
-            try:
-                async for changes in awatch(
-                    root, rust_timeout=int(WATCH_POLL_SECONDS * 1000), yield_on_timeout=True
-                ):
-                    # A replaced folder is reloaded once the new watch is up, so no edit made
-                    # in between is missed.
-                    if replaced or changes:
-                        why = "knowledge folder replaced" if replaced else "knowledge files changed"
-                        replaced = False
-                        await self._watch_reload(f"{why} ({len(changes)})")
-                    if folder_identity(root) != watched:
-                        break
-            except OSError:  # e.g. the inotify watch limit: keep serving, try again later
-                log.warning("cannot watch %s; retrying", root, exc_info=True)
-                await asyncio.sleep(WATCH_POLL_SECONDS)
-
-    async def _watch_reload(self, why: str) -> None:
-        log.info("%s, reloading", why)
-        for report in await self.reload_everywhere():
-            if report.ok:
-                log.info("watch reload ok (shards %s): %s", report.shards, report.after)
-            else:
-                log.warning(
-                    "watch reload: shards %s kept the last good knowledge: %s",
-                    report.shards,
-                    report.problems[:5],
-                )
-
     async def reload_everywhere(self) -> list[ProcessReport]:
         """Reload in every process sharing the log (just this one on SQLite)."""
         if self.cluster is None:
@@ -396,22 +349,6 @@ class CareerBot(commands.Bot):
 
     async def is_bot_owner(self, user: discord.abc.User) -> bool:
         return user.id in self.settings.owner_ids or await self.is_owner(user)
-
-
-def folder_identity(path: Path) -> tuple[int, int] | None:
-    """(device, inode) of the folder at ``path``, None if there is none."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
-def write_heartbeat(path: Path, now: float) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(f"{int(now)}\n", encoding="ascii")
-    tmp.replace(path)
 
 
 class ShardedCareerBot(CareerBot, commands.AutoShardedBot):

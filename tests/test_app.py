@@ -13,7 +13,8 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.app import COGS, CareerBot, ShardedCareerBot, create_bot, write_heartbeat
+from bot.app import COGS, CareerBot, ShardedCareerBot, create_bot
+from bot.background import watch_knowledge, write_heartbeat
 from bot.config import MessageContentConfig, Settings
 from bot.errors import NotModerator, NotOwner, OnCooldown, error_message
 from tests.paths import KNOWLEDGE, ROOT
@@ -209,7 +210,7 @@ async def test_watcher_reloads_when_a_file_changes(knowledge_copy: Path) -> None
     bot = create_bot(settings)
     bot.engine = build_engine(settings)
     first = bot.engine
-    task = asyncio.create_task(bot._watch())
+    task = asyncio.create_task(watch_knowledge(bot))
     try:
         await asyncio.sleep(0.5)  # let the watcher start before the edit
         sources = knowledge_copy / "sources.yaml"
