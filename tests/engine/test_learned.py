@@ -492,6 +492,17 @@ def test_real_bundled_model_places_paraphrases_closer() -> None:
     words = whole_words(model)
     assert {"were", "status", "policy", "promotion"} <= words
     assert not {"custmer", "salery", "recieve", "managment"} & words
+    # The half-precision token vectors give wordllama's own sentence vectors, one text at
+    # a time or a batch padded to its longest, empty and overlong texts included.
+    import wordllama
+    from wordllama import WordLlama
+
+    reference = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    texts = ["custmer servce rep salery??", "", "a", "how much " * 400, "façade 🙂 CSR"]
+    want = reference.embed([t if t.strip() else "_" for t in texts], norm=False)
+    want = want / np.maximum(np.linalg.norm(want, axis=1, keepdims=True), 1e-9)
+    assert np.allclose(model.embed(texts), want, atol=1e-6)
+    assert np.allclose(np.vstack([model.embed([t]) for t in texts]), want, atol=1e-6)
 
 
 def test_whole_words_of_each_tokenizer_kind() -> None:
