@@ -77,6 +77,9 @@ def test_typo_needs_the_same_first_letter_for_short_words() -> None:
         ("what do csrs make per hour", True),
         ("how much per hour do csrs get", True),
         ("how much do tellers make", True),
+        ("can customer service lead to hr", False),
+        ("how much an hr do csrs get", True),
+        ("customer service $/hr", True),
     ],
 )
 def test_shipped_synonyms_read_pay_only_where_it_is_meant(question: str, pay: bool) -> None:
