@@ -88,3 +88,18 @@ def test_shipped_synonyms_read_pay_only_where_it_is_meant(question: str, pay: bo
     synonyms = SynonymsFile.model_validate(yaml.safe_load((SHIPPED / "synonyms.yaml").read_text()))
     words = Normalizer(synonyms, []).normalise(question).split()
     assert ("salary" in words) is pay, words
+
+
+@pytest.mark.parametrize(
+    ("question", "means"),
+    [
+        ("is customer service a chill job", "low stress"),
+        ("do call centres have a chill room", "quiet room"),
+        ("how do i break into customer service", "get into"),
+    ],
+)
+def test_shipped_synonyms_read_slang_in_its_sense(question: str, means: str) -> None:
+    """A "chill" job is a low-stress one, not a break; "break into" is getting started."""
+    synonyms = SynonymsFile.model_validate(yaml.safe_load((SHIPPED / "synonyms.yaml").read_text()))
+    text = Normalizer(synonyms, []).normalise(question)
+    assert means in text and "take a break" not in text, text
