@@ -168,7 +168,7 @@ class Normalizer:
     # ------------------------------------------------------------------ typos
     def correct(self, word: str) -> str:
         """The vocabulary word meant by ``word`` (itself if known, short or unmatched)."""
-        if len(word) < 4 or word in self.vocabulary or not word.isalpha():
+        if len(word) < 3 or word in self.vocabulary or not word.isalpha():
             return word
         if word in self.dictionary:
             return word
@@ -178,6 +178,16 @@ class Normalizer:
         result = word
         if stem(word) in self.vocabulary:
             result = word
+        elif len(word) == 3:
+            # Chat spelling drops a letter ("mch", "tme", "wrk"): the one four-letter word
+            # with the same first letter that is this word with a letter added, if only one.
+            found = {
+                w
+                for w in self._targets.get(word[0], ())
+                if len(w) == 4 and any(w[:i] + w[i + 1 :] == word for i in range(1, 4))
+            }
+            if len(found) == 1:
+                result = found.pop()
         else:
             # Same first letter only: that also stops "learn" -> "earn".
             match = process.extractOne(

@@ -60,6 +60,16 @@ def test_a_real_word_of_the_dictionary_is_never_a_typo() -> None:
     assert n.correct("custmer") == "customer"  # a typo is still corrected
 
 
+def test_a_three_letter_word_missing_one_letter_is_corrected_when_only_one_fits() -> None:
+    """Chat spelling drops a letter ("mch", "tme"): corrected to the one four-letter word it
+    fits; two candidates ("mak": make, mark) or a real word leave it alone."""
+    n = Normalizer(SynonymsFile(), ["much time make mark"], dictionary=["sql"])
+    assert [n.correct(w) for w in ("mch", "tme")] == ["much", "time"]
+    assert n.correct("mak") == "mak"  # make or mark: no guess
+    assert n.correct("sql") == "sql"  # a real word
+    assert n.correct("xyz") == "xyz"
+
+
 def test_typo_needs_the_same_first_letter_for_short_words() -> None:
     n = Normalizer(SynonymsFile(), ["earn"])
     assert n.correct("learn") == "learn"
