@@ -54,9 +54,9 @@ PROJECTION = 2048
 PROJECT_ABOVE = 3_000_000
 """...when features x classes pass this (below it, training is fast enough unprojected)."""
 PER_FEATURE = 10
+"""Non-zero entries of each feature's row of the projection (at most 16: a 64-byte hash)."""
 WORD_MEMO = 50_000
 """Words whose character n-gram columns are remembered (then the memo starts over)."""
-"""Non-zero entries of each feature's row of the projection (at most 16: a 64-byte hash)."""
 
 
 @dataclass(frozen=True, slots=True)
