@@ -211,11 +211,11 @@ class TextFeatures:
         indices: list[IntArray] = []
         data: list[FloatArray] = []
         for t, emb in zip(texts, e, strict=True):
-            wc, wv = self.word.row(t.stems)
-            cc, cv = self.char.row(t.words)
-            indices += [wc, cc + n_word, emb_cols]
-            data += [wv, cv, emb.astype(np.float32, copy=False)]
-        indptr = np.cumsum([0] + [len(c) for c in indices], dtype=np.int64)[::3]
+            cols, vals = self._ngram_row(t)
+            indices += [cols, emb_cols]
+            data += [vals, emb.astype(np.float32, copy=False)]
+        indptr = np.cumsum([0] + [len(c) for c in indices[::2]], dtype=np.int64)
+        indptr += np.arange(len(texts) + 1, dtype=np.int64) * e.shape[1]
         return sparse.csr_matrix(
             (np.concatenate(data), np.concatenate(indices), indptr),
             shape=(len(texts), n_word + n_char + e.shape[1]),
@@ -227,17 +227,22 @@ class TextFeatures:
         """``model.proba(self.transform(texts, embedder))`` without building the matrix: the
         weights of each text's n-grams gathered, the embedding's block multiplied (asking one
         question: a third of the time)."""
-        n_word, n_char = len(self.word.idf), len(self.char.idf)
         if not texts:
             return np.zeros((0, len(model.b)), dtype=np.float32)
         e = embedder.embed([t.words for t in texts]) * EMB_SCALE
         w = model.w
-        z = np.asarray(e, dtype=np.float32) @ w[n_word + n_char :] + model.b
+        z = np.asarray(e, dtype=np.float32) @ w[len(self.word.idf) + len(self.char.idf) :]
+        z += model.b
         for r, t in enumerate(texts):
-            wc, wv = self.word.row(t.stems)
-            cc, cv = self.char.row(t.words)
-            z[r] += wv @ w[wc] + cv @ w[cc + n_word]
+            cols, vals = self._ngram_row(t)
+            z[r] += vals @ w[cols]
         return softmax(z)
+
+    def _ngram_row(self, t: QueryText) -> tuple[IntArray, FloatArray]:
+        """The word and character n-gram columns of ``t`` (ascending) and their values."""
+        wc, wv = self.word.row(t.stems)
+        cc, cv = self.char.row(t.words)
+        return np.concatenate([wc, cc + len(self.word.idf)]), np.concatenate([wv, cv])
 
 
 def projection(keys: Sequence[str], n_classes: int) -> sparse.csr_matrix | None:

@@ -12,10 +12,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding
 
 Vectors = npt.NDArray[np.float32]
 
@@ -55,6 +58,23 @@ def _normalised(vectors: npt.NDArray[np.floating]) -> Vectors:
     return np.asarray(out / np.maximum(norms, 1e-9), dtype=np.float32)
 
 
+def _token_means(
+    encoded: Sequence[Encoding], vectors: npt.NDArray[np.floating], *, clip: bool
+) -> Vectors:
+    """Each text's vector: the mean of its tokens' rows of ``vectors`` (padding left out),
+    L2-normalised. A token id past the table is the last row (``clip``) or left out."""
+    out = np.zeros((len(encoded), vectors.shape[1]), dtype=np.float32)
+    last = len(vectors) - 1
+    for i, enc in enumerate(encoded):
+        ids = np.asarray(enc.ids, dtype=np.int64)
+        if len(encoded) > 1:  # a batch may be padded to its longest text
+            ids = ids[np.asarray(enc.attention_mask, dtype=bool)]
+        ids = np.minimum(ids, last) if clip else ids[ids <= last]
+        if len(ids):
+            out[i] = vectors[ids].astype(np.float32).mean(axis=0)
+    return _normalised(out)
+
+
 class WordLlamaEmbedder:
     """wordllama's bundled model, loaded offline from the installed package.
 
@@ -83,21 +103,13 @@ class WordLlamaEmbedder:
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         vectors = self._vectors
-        out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
         if not texts:
-            return out
+            return np.zeros((0, vectors.shape[1]), dtype=np.float32)
         # An empty text has a zero vector: "_" stands in, as wordllama would divide by zero.
         encoded = self._tokenizer.encode_batch(
             [t if t.strip() else "_" for t in texts], add_special_tokens=False
         )
-        last = len(vectors) - 1
-        for i, enc in enumerate(encoded):
-            ids = np.asarray(enc.ids, dtype=np.int64)
-            if len(encoded) > 1:  # padded to the longest text
-                ids = ids[np.asarray(enc.attention_mask, dtype=bool)]
-            if len(ids):
-                out[i] = vectors[np.minimum(ids, last)].astype(np.float32).mean(axis=0)
-        return _normalised(out)
+        return _token_means(encoded, vectors, clip=True)  # wordllama clips unknown ids
 
 
 class StaticEmbedder:
@@ -120,13 +132,8 @@ class StaticEmbedder:
         return self._whole_words
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        dim = self._vectors.shape[1]
-        out = np.zeros((len(texts), dim), dtype=np.float32)
-        for i, enc in enumerate(self._tokenizer.encode_batch(list(texts))):
-            ids = [t for t in enc.ids if t < len(self._vectors)]
-            if ids:
-                out[i] = self._vectors[ids].mean(axis=0)
-        return _normalised(out)
+        encoded = self._tokenizer.encode_batch(list(texts))
+        return _token_means(encoded, self._vectors, clip=False)
 
 
 @functools.cache
