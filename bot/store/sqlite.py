@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any, Final
@@ -31,6 +30,7 @@ from bot.store.sqlite_schema import (
     SCHEMA_VERSION,
     check_file,
     connect,
+    is_locked,
     prepare,
     unusable,
 )
@@ -59,7 +59,6 @@ CLOSE_WAIT: Final = 10.0
 """Seconds ``close`` keeps retrying queued questions before it gives up on them."""
 LOG_EVERY: Final = 10.0
 """Seconds between two "questions waiting" log lines while the database stays locked."""
-_BUSY_CODES: Final = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 log = logging.getLogger("bot.store")
 
@@ -69,14 +68,6 @@ _Pending = tuple[_Row, "asyncio.Future[None]"]
 
 class StoreClosed(RuntimeError):
     """The store is closing or closed: nothing more can be written."""
-
-
-def is_locked(exc: BaseException) -> bool:
-    """True for "database is locked"/"busy": another connection holds the lock; retry later."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return isinstance(exc, sqlite3.OperationalError) and (
-        (code is not None and code & 0xFF in _BUSY_CODES) or "locked" in str(exc)
-    )
 
 
 def _retrieve(done: asyncio.Future[None]) -> None:

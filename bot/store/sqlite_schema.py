@@ -211,9 +211,15 @@ async def migrate(db: aiosqlite.Connection) -> int:
             raise
 
 
-def _is_busy(exc: BaseException) -> bool:
+_BUSY_CODES: Final = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+
+def is_locked(exc: BaseException) -> bool:
+    """True for "database is locked"/"busy": another connection holds the lock; retry later."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    text = str(exc)
     return isinstance(exc, sqlite3.OperationalError) and (
-        "locked" in str(exc) or "busy" in str(exc)
+        (code is not None and code & 0xFF in _BUSY_CODES) or "locked" in text or "busy" in text
     )
 
 
@@ -234,7 +240,7 @@ async def prepare(db: aiosqlite.Connection) -> str:
             await migrate(db)
             return await _salt(db)
         except sqlite3.OperationalError as exc:
-            if not _is_busy(exc) or loop.time() > deadline:
+            if not is_locked(exc) or loop.time() > deadline:
                 raise
             if db.in_transaction:
                 await db.rollback()
