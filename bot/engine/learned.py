@@ -13,6 +13,7 @@ never answered.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from bot.engine.normalize import clean, stem
 from bot.engine.targets import Ranked
 from bot.engine.trained import TrainedModel, cache_key, load_cached, save_cached, train
 from bot.engine.understand import Detector, Understanding
-from bot.knowledge.model import Topic
+from bot.knowledge.model import Level, Topic
 
 if TYPE_CHECKING:
     from bot.engine.embed import Embedder
@@ -50,6 +51,8 @@ UNKNOWN = "__unk"
 CAREER = "__career"
 RANKED = 12
 """Classes turned into ranked targets per question."""
+PAY_TOPICS = frozenset({Topic.SALARY.value, Topic.HOURLY_PAY.value})
+"""Topics whose level-specific answers follow the member's own years (``_at_level``)."""
 
 
 class LearnedRanking:
@@ -317,11 +320,39 @@ class LearnedRanking:
                 target = by_career.get(default, next(iter(by_career.values())))
                 if named:
                     capped.add(target)
+            target = self._at_level(target, u)
             scores[target] = scores.get(target, 0.0) + p
         cap = max(0.0, self.answer_threshold - 0.01)
         ranked = [Ranked(t, min(s, cap) if t in capped else s) for t, s in scores.items()]
         ranked.sort(key=lambda r: -r.score)
         return ranked
+
+    def _at_level(self, target: int, u: Understanding) -> int:
+        """A pay answer for another level than the member's own, said in years ("been a rep
+        7 years, what do experienced people earn": senior, not the mid level "experienced"
+        suggests) -> the same career's answer of that topic for their level, if there is one.
+        Only pay: elsewhere a level can be where they are going ("how do i become senior")."""
+        t = self.targets[target]
+        if (
+            not u.level_from_years
+            or u.level is None
+            or t.level is None
+            or t.level is u.level
+            or t.topic not in PAY_TOPICS
+        ):
+            return target
+        return self._by_level.get((t.career, t.topic, u.level), target)
+
+    @functools.cached_property
+    def _by_level(self) -> dict[tuple[str, str, Level], int]:
+        """(career, topic, level) -> the target answering it (a Q&A entry before a fact)."""
+        out: dict[tuple[str, str, Level], int] = {}
+        for idx, t in enumerate(self.targets):
+            if t.level is not None:
+                key = (t.career, t.topic, t.level)
+                if key not in out or self.targets[out[key]].is_fact:
+                    out[key] = idx
+        return out
 
     def _fact_for(self, c: int, careers: Sequence[str]) -> int | None:
         """The named careers' fact target of the topic (and level) of Q&A class ``c``."""

@@ -81,6 +81,8 @@ class Understanding:
     """The occupation named that the knowledge does not cover, if any."""
     careers: tuple[str, ...] = ()
     """Every career named, in order (two or more: a comparison)."""
+    level_from_years: bool = False
+    """The level is the member's own, said as years of experience ("7 yrs in")."""
 
 
 def _stems(words: Iterable[str]) -> Phrase:
@@ -294,4 +296,6 @@ class Detector:
         career = careers[0] if careers else None
         oos = self.out_of_scope(words, careers, stems, off_topic_words)
         level = self.level(words, career or default_career, stems)
-        return Understanding(career, level, self.topic(words, stems), oos, tuple(careers))
+        from_years = level is not None and _YEARS.search(" ".join(words)) is not None
+        topic = self.topic(words, stems)
+        return Understanding(career, level, topic, oos, tuple(careers), from_years)

@@ -172,3 +172,20 @@ def test_an_entry_shows_every_fact_it_cites_also_of_related_careers(
         cited = {r.id for r in answer.sources}
         for fact_id in entry.facts:
             assert set(kb.facts[fact_id].sources) <= cited, fact_id
+
+
+def test_a_pay_answer_follows_the_level_said_in_years(shipped_engine: Engine) -> None:
+    """Years of experience say whose pay is asked: "7 yrs in, what do experienced people
+    earn" is the senior figure, though "experienced" alone reads mid level. Only pay follows
+    them: "3 years in, how do i become senior" still asks about the senior step."""
+    e = shipped_engine
+    mid = e._target_index["csr-salary-mid"]
+    senior = e._target_index["csr-salary-senior"]
+    u = e.rank("been a rep for 7 years, what do experienced people earn")[0]
+    assert u.level is Level.SENIOR and u.level_from_years
+    assert e._at_level(mid, u) == senior
+    assert e._at_level(mid, e.rank("what do senior reps earn")[0]) == mid  # a word, not years
+    promotion = e._target_index["csr-advancement-mid"]
+    assert e._at_level(promotion, u) == promotion  # not a pay answer
+    a = e.ask("been a rep for like 7 yrs, what do experienced ppl earn")
+    assert a.entry_id == "csr-salary-senior", (a.outcome, a.entry_id)
