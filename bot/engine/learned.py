@@ -331,13 +331,14 @@ class LearnedRanking:
         """A pay answer for another level than the member's own, said in years ("been a rep
         7 years, what do experienced people earn": senior, not the mid level "experienced"
         suggests) -> the same career's answer of that topic for their level, if there is one.
-        Only pay: elsewhere a level can be where they are going ("how do i become senior")."""
+        Only pay, and not a manager's: elsewhere, and for a role like team lead, the level can
+        be where they are going ("how do i become senior", "5 years in, does team lead pay
+        more")."""
         t = self.targets[target]
         if (
             not u.level_from_years
             or u.level is None
-            or t.level is None
-            or t.level is u.level
+            or t.level in (None, u.level, Level.MANAGER)
             or t.topic not in PAY_TOPICS
         ):
             return target

@@ -187,5 +187,7 @@ def test_a_pay_answer_follows_the_level_said_in_years(shipped_engine: Engine) ->
     assert e._at_level(mid, e.rank("what do senior reps earn")[0]) == mid  # a word, not years
     promotion = e._target_index["csr-advancement-mid"]
     assert e._at_level(promotion, u) == promotion  # not a pay answer
+    lead = e._target_index["csr-salary-supervisor"]
+    assert e._at_level(lead, u) == lead  # a role they may be stepping up to
     a = e.ask("been a rep for like 7 yrs, what do experienced ppl earn")
     assert a.entry_id == "csr-salary-senior", (a.outcome, a.entry_id)
