@@ -243,14 +243,16 @@ def test_a_flat_cost_gives_the_middle_of_the_near_best_thresholds() -> None:
     assert 0.3 <= answer <= 0.4
 
 
-def test_unsure_takes_the_highest_of_the_near_best_thresholds() -> None:
-    """Lowering the unsure threshold from 0.45 to 0.25 wins one suggestion among 301
-    questions (0.003, within COST_TIE): not worth offering more messages a did-you-mean."""
+def test_unsure_takes_the_middle_of_the_near_best_thresholds() -> None:
+    """Every unsure threshold from 0.11 to 0.45 offers the right suggestions to the band's
+    questions but one (0.003, within COST_TIE) and none to a declined example (0.1): the
+    middle of that flat stretch, not its edge, which a few examples more moved by 0.12 on
+    the CSR knowledge."""
     sure = [Held(0.9, True, True, False, 0.95)] * 200
     band = [Held(0.15, False, True, False, 0.45)] * 100 + [Held(0.15, False, True, False, 0.25)]
     declined = [Held(0.05, False, False, True, 0.1)] * 20
     answer, unsure = fit_thresholds(sure + band + declined)
-    assert answer > 0.15 and unsure == 0.45
+    assert answer > 0.15 and 0.25 <= unsure <= 0.31, unsure
 
 
 def test_declined_examples_raise_the_answer_threshold() -> None:
