@@ -35,7 +35,7 @@ from bot.engine.embed import Embedder
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "learned-14"
+ENGINE_VERSION = "learned-15"
 """Part of the cache key: bump when features, training or the pickled classes change."""
 CV_MAX = 6000
 """Examples cross-validated at most (whole classes sampled above it), so that fitting the
