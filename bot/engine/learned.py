@@ -156,6 +156,11 @@ class LearnedRanking:
         default the trained vocabulary): "how much do dentists make" is not a pay question
         the knowledge answers, whatever its other words say."""
         content = self.detector.strip_careers(words) or list(words)
+        if u.careers:
+            # A career named: another occupation is the member's background ("im a barista,
+            # how do i get into customer support"), not what is asked; alone it is declined
+            # before ranking.
+            content = self.detector.strip_occupations(content) or content
         stems = [stem(w) for w in content]
         known = known or self._known
         tokens = list(stems)

@@ -217,6 +217,14 @@ class Detector:
             drop.update(range(start, end))
         return [w for i, w in enumerate(words) if i not in drop]
 
+    def strip_occupations(self, words: Sequence[str]) -> list[str]:
+        """``words`` without the occupations the knowledge does not cover ("im a cashier at
+        walmart, can i become a csr": the member's background, when a career is named)."""
+        drop: set[int] = set()
+        for start, size, _ in self.oos_phrases.find(_stems(words)):
+            drop.update(range(start, start + size))
+        return [w for i, w in enumerate(words) if i not in drop]
+
     def out_of_scope(
         self,
         words: Sequence[str],

@@ -328,6 +328,17 @@ def test_career_names_become_one_token_and_new_words_are_marked(learned: Engine)
     assert UNKNOWN in q.stems.split() and CAREER not in q.stems.split()
 
 
+def test_another_occupation_beside_a_named_career_is_background(learned: Engine) -> None:
+    """ "im a cashier, can i become a csr" asks about becoming a CSR: the occupation the
+    knowledge does not cover is left out of what the classifier reads. Without a career
+    named it stays (and the message is declined before ranking)."""
+    q, _ = learned._qtext("im a cashier at a store, can i become a csr")
+    assert "cashier" not in q.words.split() and CAREER in q.stems.split()
+    q, _ = learned._qtext("how much do cashiers make")
+    assert "cashiers" in q.words.split()
+    assert learned.ask("how much do cashiers make").outcome is Outcome.DECLINE
+
+
 def test_a_training_phrasing_does_not_know_a_word_only_it_uses(learned: Engine) -> None:
     """Training sees a phrasing as a member's question with a new word would look: a word no
     other phrasing uses is unknown to it (else "unknown word" would mean "decline")."""
