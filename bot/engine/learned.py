@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.engine.classifier import QueryText
 from bot.engine.facts import fact_id
-from bot.engine.message import is_junk
+from bot.engine.message import is_junk, refers_back
 from bot.engine.normalize import clean, stem
 from bot.engine.targets import Ranked
 from bot.engine.trained import TrainedModel, cache_key, load_cached, save_cached, train
@@ -280,7 +280,12 @@ class LearnedRanking:
         queries = [q]
         if part_words is not None:
             default = self.settings.default_career
-            queries.append(self._query(part_words, self.detector.understand(part_words, default)))
+            part = self._query(part_words, self.detector.understand(part_words, default))
+            # A short question part that points back ("whats that usually pay?", "how do i
+            # become one of those?") asks about what the story said; alone it is another
+            # question (the median pay, becoming a CSR): the story decides.
+            if part.content > PART_CONTENT or not refers_back(part_words):
+                queries.append(part)
         proba = m.features.proba(queries, self.embedder, m.classifier)
         if len(queries) > 1:
             # A short, generic question part ("any advice?", "can you help?") says less than

@@ -4,6 +4,7 @@ part of a long "story, then question" message."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.engine.normalize import clean
 
@@ -196,3 +197,12 @@ def question_part(text: str) -> str | None:
         if s.rstrip().endswith("?") or words[0] in _QUESTION_START:
             return s
     return None
+
+
+_BACK = frozenset({"that", "thats", "it", "its", "this", "those", "these", "them"})
+
+
+def refers_back(words: Sequence[str]) -> bool:
+    """Whether a question part points back at the story before it ("how long does that
+    take?", "how do i become one of those?"): what it asks is said there."""
+    return any(w in _BACK for w in words)

@@ -6,6 +6,7 @@ import pytest
 
 from bot.engine import Engine, EngineSettings
 from bot.engine.answer import Outcome
+from bot.engine.message import question_part, refers_back
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.model import Level, Topic
 from bot.render import to_text
@@ -191,3 +192,30 @@ def test_a_pay_answer_follows_the_level_said_in_years(shipped_engine: Engine) ->
     assert e._at_level(lead, u) == lead  # a role they may be stepping up to
     a = e.ask("been a rep for like 7 yrs, what do experienced ppl earn")
     assert a.entry_id == "csr-salary-senior", (a.outcome, a.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("story", "entry"),
+    [
+        (
+            "thinking about applying for the team lead opening at my job. whats that usually pay?",
+            "csr-salary-supervisor",
+        ),
+        (
+            "i keep seeing customer success manager jobs posted. how do i become one of those?",
+            "csr-advancement-customer-success",
+        ),
+    ],
+)
+def test_a_short_question_part_that_points_back_leaves_the_story_to_say_what_it_asks(
+    shipped_engine: Engine, story: str, entry: str
+) -> None:
+    """ "whats that usually pay?" alone is the median pay, "how do i become one of those?"
+    becoming a CSR: they ask about what the story said (the team lead's pay, customer
+    success), so the story decides. A question part that points back but says enough
+    ("do i need a degree for that or is my diploma enough?") still weighs."""
+    part = question_part(story)
+    assert part is not None and refers_back(shipped_engine.norm.words(part))
+    assert not refers_back(["how", "much", "does", "a", "csr", "make"])
+    a = shipped_engine.ask(story)
+    assert a.entry_id == entry, (a.outcome, a.entry_id)
