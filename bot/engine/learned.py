@@ -53,6 +53,10 @@ RANKED = 12
 """Classes turned into ranked targets per question."""
 PAY_TOPICS = frozenset({Topic.SALARY.value, Topic.HOURLY_PAY.value})
 """Topics whose level-specific answers follow the member's own years (``_at_level``)."""
+FACT_BEHIND = {Topic.HOURLY_PAY.value: Topic.SALARY.value}
+"""A career without a fact of the topic asked answers with this one: "how much does a
+receptionist make an hour" gets the receptionist's pay (the sources give it yearly, shown
+as such), not a capped CSR hourly figure."""
 
 
 class LearnedRanking:
@@ -371,9 +375,10 @@ class LearnedRanking:
         t = self.targets[next(iter(by_career.values()))]
         if t.is_fact:
             return None
+        wider = FACT_BEHIND.get(t.topic)
         for career in careers:
-            for level in (t.level, None):
-                idx = self._target_index.get(fact_id(t.topic, career, level))
+            for topic, level in ((t.topic, t.level), (t.topic, None), (wider, None)):
+                idx = self._target_index.get(fact_id(topic, career, level)) if topic else None
                 if idx is not None:
                     return idx
         return None

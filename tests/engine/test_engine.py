@@ -219,3 +219,15 @@ def test_a_short_question_part_that_points_back_leaves_the_story_to_say_what_it_
     assert not refers_back(["how", "much", "does", "a", "csr", "make"])
     a = shipped_engine.ask(story)
     assert a.entry_id == entry, (a.outcome, a.entry_id)
+
+
+def test_an_hourly_question_about_a_career_without_hourly_figures_gets_its_pay(
+    shipped_engine: Engine,
+) -> None:
+    """The sources give a receptionist's pay per year only: "how much does a receptionist
+    make an hour" gets that figure, shown per year (none is worked out per hour), not the
+    CSR's hourly pay capped into a did-you-mean."""
+    a = shipped_engine.ask("how much does a receptionist make an hour")
+    assert (a.outcome, a.entry_id) == (Outcome.ANSWER, "fact.salary.receptionist")
+    text = to_text(a)
+    assert "/year" in text and "/hour" not in text
