@@ -110,6 +110,9 @@ def test_shipped_synonyms_read_pay_only_where_it_is_meant(question: str, pay: bo
         ("do call centres have a chill room", "quiet room"),
         ("how do i break into customer service", "get into"),
         ("can i do customer service from home", "remote"),
+        ("is it possible to do customer service job from my home", "remote"),
+        ("what is the salary of a csr in the usa", "united states"),
+        ("how many csrs are there in the us", "united states"),
     ],
 )
 def test_shipped_synonyms_read_slang_in_its_sense(question: str, means: str) -> None:
