@@ -34,6 +34,7 @@ class Answering:
     detector: Detector
     model: TrainedModel | None
     _multi_career_targets: dict[int, bool]
+    _target_index: dict[str, int]
 
     def normalise(self, text: str) -> str:
         raise NotImplementedError  # Engine's
@@ -51,6 +52,12 @@ class Answering:
         pool = [r for r in ranked[:12] if r.score >= 0.01] or list(ranked[:1])
         if u.careers:
             pool.sort(key=lambda r: self.targets[r.target].career not in u.careers)
+            if not pool or self.targets[pool[0].target].career not in u.careers:
+                # Nothing of the career asked about ("what does a receptionist do"): its
+                # overview (what the knowledge has on it) before another career's questions.
+                overview = self._target_index.get(fact_id(Topic.OVERVIEW, u.careers[0]))
+                if overview is not None:
+                    pool.insert(0, Ranked(overview, 0.0))
         picks: list[Suggestion] = []
         seen: list[str] = []
         for r in pool:

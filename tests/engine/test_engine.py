@@ -7,6 +7,7 @@ import pytest
 from bot.engine import Engine, EngineSettings
 from bot.engine.answer import Outcome
 from bot.engine.message import question_part, refers_back
+from bot.engine.targets import Ranked
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.model import Level, Topic
 from bot.render import to_text
@@ -231,3 +232,19 @@ def test_an_hourly_question_about_a_career_without_hourly_figures_gets_its_pay(
     assert (a.outcome, a.entry_id) == (Outcome.ANSWER, "fact.salary.receptionist")
     text = to_text(a)
     assert "/year" in text and "/hour" not in text
+
+
+def test_did_you_mean_for_another_career_offers_its_overview_first(
+    fixture_engine: Engine,
+) -> None:
+    """ "what does a receptionist do", unsure: the knowledge has no receptionist duties, and
+    three CSR questions alone would answer about someone else; the receptionist's overview
+    (what the knowledge has on them) comes first."""
+    e = fixture_engine
+    u = e.detector.understand(e.norm.words("what does a receptionist do"), None)
+    assert u.careers == ("receptionist",)
+    csr_only = [Ranked(e._target_index[i], 0.1) for i in ("csr-promotion", "csr-education")]
+    picks = e._suggestions(csr_only, u)
+    assert [p.entry_id for p in picks][:2] == ["fact.overview.receptionist", "csr-promotion"]
+    own = [Ranked(e._target_index["fact.salary.receptionist"], 0.1), *csr_only]
+    assert e._suggestions(own, u)[0].entry_id == "fact.salary.receptionist"
