@@ -216,7 +216,10 @@ def teach(
 
 
 NEAR_DUPLICATE = 90
-"""rapidfuzz token-set ratio from which a taught text counts as another entry's phrasing."""
+"""rapidfuzz token-sort ratio from which a taught text counts as another entry's phrasing
+(the same words in any order, give or take a typo; not the token-set ratio, for which a
+short question is "almost" every longer phrasing holding its words: "pay please" was refused
+as a copy of "hello, please tell me the salary of a customer service rep in the usa")."""
 
 
 def _near_duplicate(
@@ -231,7 +234,7 @@ def _near_duplicate(
         if near is None or near.id == entry_id:
             continue
         for phrasing in (near.question, *near.phrasings):
-            if fuzz.token_set_ratio(key, engine.normalise(phrasing)) >= NEAR_DUPLICATE:
+            if fuzz.token_sort_ratio(key, engine.normalise(phrasing)) >= NEAR_DUPLICATE:
                 return f"it is almost {phrasing!r}, a phrasing of {near.id}"
     return None
 
