@@ -107,8 +107,7 @@ def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
             if len(p_out):
                 cost += DECLINE_COST * float((p_out >= g).mean())
             costs.append(cost)
-        near = _near_best(costs)
-        best_a = float(GRID[int(np.argmin(np.abs(GRID - (near[0] + near[-1]) / 2)))])
+        best_a = _middle_of_near_best(costs)
     # Not answered, a question gets "did you mean" when its three suggestions together are
     # likely enough to hold what it asks (their combined probability: it tells an in-scope
     # question spread over near entries from an off-topic one better than the top alone).
@@ -139,14 +138,15 @@ def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
     )
     if crossing is not None:
         return best_a, crossing
-    near = _near_best(u_costs)  # one kind only: the middle of the least costly
-    return best_a, float(GRID[int(np.argmin(np.abs(GRID - (near[0] + near[-1]) / 2)))])
+    return best_a, _middle_of_near_best(u_costs)  # one kind only
 
 
-def _near_best(costs: Sequence[float]) -> list[float]:
-    """The thresholds of GRID (ascending) whose cost is within COST_TIE of the least."""
+def _middle_of_near_best(costs: Sequence[float]) -> float:
+    """The threshold of GRID nearest the middle of those whose cost is within COST_TIE of
+    the least (a flat cost: not its lowest or highest edge, which single examples move)."""
     lowest = min(costs)
-    return [float(g) for g, c in zip(GRID, costs, strict=True) if c <= lowest + COST_TIE]
+    near = [float(g) for g, c in zip(GRID, costs, strict=True) if c <= lowest + COST_TIE]
+    return float(GRID[int(np.argmin(np.abs(GRID - (near[0] + near[-1]) / 2)))])
 
 
 RIDGE = 1e-4

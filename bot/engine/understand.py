@@ -256,16 +256,18 @@ class Detector:
 
     def level(
         self, words: Sequence[str], career: str | None, stems: Phrase | None = None
-    ) -> Level | None:
+    ) -> tuple[Level | None, bool]:
+        """The level asked about, and whether it was said as years of experience (the
+        member's own level, "7 yrs in") rather than named."""
         years = _YEARS.search(" ".join(words))
         if years:
-            return self._level_for_years(int(years.group(1) or years.group(2)), career)
+            return self._level_for_years(int(years.group(1) or years.group(2)), career), True
         hits = self.level_phrases.find(_stems(words) if stems is None else stems)
         if not hits:
-            return None
+            return None, False
         # The longest phrase wins ("team lead" -> manager over "lead" -> senior).
         best = max(hits, key=lambda h: (h[1], -h[0]))
-        return Level(best[2])
+        return Level(best[2]), False
 
     def _level_for_years(self, years: int, career: str | None) -> Level:
         ck = self.kb.careers.get(career or "")
@@ -303,7 +305,6 @@ class Detector:
         careers = self.careers(words, stems)
         career = careers[0] if careers else None
         oos = self.out_of_scope(words, careers, stems, off_topic_words)
-        level = self.level(words, career or default_career, stems)
-        from_years = level is not None and _YEARS.search(" ".join(words)) is not None
+        level, from_years = self.level(words, career or default_career, stems)
         topic = self.topic(words, stems)
         return Understanding(career, level, topic, oos, tuple(careers), from_years)
