@@ -33,7 +33,7 @@ class Answering:
     norm: Normalizer
     detector: Detector
     model: TrainedModel | None
-    _multi_career_targets: dict[int, bool]
+    _entry_careers_memo: dict[int, frozenset[str]]
     _target_index: dict[str, int]
 
     def normalise(self, text: str) -> str:
@@ -95,7 +95,11 @@ class Answering:
 
     def _multi_career(self, idx: int) -> bool:
         """Is this a curated entry written about several careers (it then beats compare)?"""
-        known = self._multi_career_targets.get(idx)
+        return len(self._entry_careers(idx)) >= 2
+
+    def _entry_careers(self, idx: int) -> frozenset[str]:
+        """The careers a Q&A entry's question and phrasings name (none for a fact)."""
+        known = self._entry_careers_memo.get(idx)
         if known is not None:
             return known
         t = self.targets[idx]
@@ -104,8 +108,8 @@ class Answering:
             entry = self.kb.entries[t.id]
             for text in (entry.question, *entry.phrasings):
                 named.update(self.detector.careers(self.norm.words(text)))
-        self._multi_career_targets[idx] = len(named) >= 2
-        return len(named) >= 2
+        self._entry_careers_memo[idx] = frozenset(named)
+        return self._entry_careers_memo[idx]
 
     def _compare(self, a: str, b: str, confidence: float) -> Answer | None:
         """Two careers side by side (facts.compare), each figure with its source."""

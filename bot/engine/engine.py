@@ -67,7 +67,7 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
             settings, default_career=kb.default_career_for(settings.default_career)
         )
         self._embedder = embedder
-        self._multi_career_targets: dict[int, bool] = {}  # filled as questions need it
+        self._entry_careers_memo: dict[int, frozenset[str]] = {}  # filled as questions need it
         self.learned = self.settings.matcher == "learned"
         # The learned matcher's model knows real words from typos (its tokenizer's words).
         dictionary = whole_words(self.embedder) if self.learned else frozenset()

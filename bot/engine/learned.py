@@ -72,6 +72,8 @@ class LearnedRanking:
     target_docs: dict[int, list[int]]
     _answer_texts: list[str]
     _phrasing_stems: frozenset[str] = frozenset()
+    _entry_careers: Callable[[int], frozenset[str]]
+    """The careers a Q&A entry names (Answering's)."""
 
     @property
     def embedder(self) -> Embedder:
@@ -329,7 +331,13 @@ class LearnedRanking:
                 if target is not None:
                     break
             if target is None and named:
-                target = self._fact_for(c, named)
+                # An entry written about the career named answers ("could i move to an it
+                # help desk": the CSR entry about that move, not the help desk's own facts).
+                own = by_career.get(default)
+                if own is not None and not set(named).isdisjoint(self._entry_careers(own)):
+                    target = own
+                else:
+                    target = self._fact_for(c, named)
             if target is None:
                 target = by_career.get(default, next(iter(by_career.values())))
                 if named:

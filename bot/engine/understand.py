@@ -89,6 +89,20 @@ def _stems(words: Iterable[str]) -> Phrase:
     return tuple(stem(w) for w in words)
 
 
+def title_keys(parts: Iterable[Phrase]) -> list[Phrase]:
+    """The job titles of one title line split at "/", "," and "or": a one-word part shares
+    the words before it ("Customer Success Manager / Specialist" is "customer success
+    specialist"; "specialist" alone would make any specialist a manager)."""
+    out: list[Phrase] = []
+    for key in parts:
+        if not key:
+            continue
+        if len(key) == 1 and out and len(out[-1]) > 1:
+            key = out[-1][:-1] + key
+        out.append(key)
+    return out
+
+
 class PhraseMap:
     """Phrases (tuples of stems) -> value, with a first-word filter so a scan is cheap."""
 
@@ -184,9 +198,8 @@ class Detector:
         for ck in kb.careers.values():
             for lv in ck.levels:
                 for title in lv.titles:
-                    for part in re.split(r"[/,]| or ", title):
-                        key = self._key(part)
-                        if key and key not in names:
+                    for key in title_keys(self._key(p) for p in re.split(r"[/,]| or ", title)):
+                        if key not in names:
                             self.level_phrases.add(key, lv.level.value)
         self.level_words = self.level_phrases.words()
         self.topic_words = self.topic_phrases.words()

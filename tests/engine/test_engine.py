@@ -8,6 +8,7 @@ from bot.engine import Engine, EngineSettings
 from bot.engine.answer import Outcome
 from bot.engine.message import question_part, refers_back
 from bot.engine.targets import Ranked
+from bot.engine.understand import title_keys
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.model import Level, Topic
 from bot.render import to_text
@@ -248,3 +249,33 @@ def test_did_you_mean_for_another_career_offers_its_overview_first(
     assert [p.entry_id for p in picks][:2] == ["fact.overview.receptionist", "csr-promotion"]
     own = [Ranked(e._target_index["fact.salary.receptionist"], 0.1), *csr_only]
     assert e._suggestions(own, u)[0].entry_id == "fact.salary.receptionist"
+
+
+def test_a_one_word_title_part_shares_the_words_before_it() -> None:
+    """ "Customer Success Manager / Specialist" names two titles; "specialist" alone is not
+    one (it made every "computer support specialist" question a manager-level one)."""
+    parts = [("customer", "success", "manager"), ("specialist",), ("team", "lead"), ()]
+    assert title_keys(parts) == [
+        ("customer", "success", "manager"),
+        ("customer", "success", "specialist"),
+        ("team", "lead"),
+    ]
+    assert title_keys([("lead",)]) == [("lead",)]
+
+
+def test_another_careers_name_says_no_level(shipped_engine: Engine) -> None:
+    e = shipped_engine
+    assert e.rank("what does a computer support specialist earn")[0].level is None
+    assert e.rank("help desk salary")[0].level is None
+    assert e.rank("customer success specialist pay")[0].level is Level.MANAGER
+
+
+def test_an_entry_about_the_career_named_answers_before_its_facts(shipped_engine: Engine) -> None:
+    """ "could i move to an it help desk" names the Computer Support Specialist as where the
+    member wants to go: the CSR entry written about that move answers, not that career's
+    facts. Without such an entry the slot still chooses whose facts answer."""
+    e = shipped_engine
+    move = e.ask("could i move to an it help desk")
+    assert move.entry_id == "csr-related-careers-help-desk", (move.outcome, move.entry_id)
+    pay = e.ask("help desk salary")
+    assert pay.entry_id == "fact.salary.computer-support-specialist", (pay.outcome, pay.entry_id)
