@@ -154,6 +154,15 @@ _QUESTION_START = frozenset(
         "was",
         "were",
         "am",
+        # as members type them: "what's" and "whats" are cleaned to "whats"
+        "whats",
+        "wats",
+        "wat",
+        "hows",
+        "whys",
+        "wheres",
+        "whens",
+        "whos",
     ]
 )
 

@@ -451,6 +451,11 @@ def test_message_shapes() -> None:
     )
     assert question_part(story) == "How much do customer service reps make?"
     assert question_part("how much do csrs make") is None
+    # Members leave out the question mark and the apostrophe.
+    server = "been a server 5 yrs and tips are all over the place. {} the normal hourly for a csr"
+    for start in ("whats", "what's", "What's", "wats"):
+        assert question_part(server.format(start)) == f"{start} the normal hourly for a csr"
+    assert question_part("been a server 5 yrs and tips are all over the place. hate it") is None
 
 
 def test_the_question_part_of_a_story_weighs_most(learned: Engine) -> None:
