@@ -67,7 +67,7 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
             settings, default_career=kb.default_career_for(settings.default_career)
         )
         self._embedder = embedder
-        self._entry_careers_memo: dict[int, frozenset[str]] = {}  # see after training
+        self._entry_careers_memo: dict[int, frozenset[str]] = {}  # filled by _train
         self.learned = self.settings.matcher == "learned"
         # The learned matcher's model knows real words from typos (its tokenizer's words).
         dictionary = whole_words(self.embedder) if self.learned else frozenset()
@@ -105,13 +105,6 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
         )
         s = self.settings
         self.model = self._train(doc_raw, doc_target) if self.learned else None
-        if self.model is not None:
-            # The careers each entry names, read by the career slot of any question naming a
-            # career: found here (about 70 ms for 206 entries), not on an entry's first use,
-            # which put 0.3-0.6 ms on some questions (bench/engine.py p99 0.85 -> 1.3 ms).
-            # Knowledge too large for the model keeps finding them as questions need them.
-            for idx in range(len(self.targets)):
-                self._entry_careers(idx)
         fitted_answer = self.model.answer_threshold if self.model else LEGACY_ANSWER
         fitted_unsure = self.model.unsure_threshold if self.model else LEGACY_UNSURE
         self.answer_threshold = (

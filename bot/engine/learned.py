@@ -74,6 +74,7 @@ class LearnedRanking:
     _phrasing_stems: frozenset[str] = frozenset()
     _entry_careers: Callable[[int], frozenset[str]]
     """The careers a Q&A entry names (Answering's)."""
+    _entry_careers_memo: dict[int, frozenset[str]]
 
     @property
     def embedder(self) -> Embedder:
@@ -222,8 +223,11 @@ class LearnedRanking:
         labels: list[int] = []
         raw: list[str] = []
         seen: set[tuple[int, str]] = set()
+        named: dict[int, set[str]] = {}
         for text, t in zip(doc_raw, doc_target, strict=True):
-            q, _ = self._qtext(text, known=lambda s: df.get(s, 0) > 1)
+            q, u = self._qtext(text, known=lambda s: df.get(s, 0) > 1)
+            if not self.targets[t].is_fact:
+                named.setdefault(t, set()).update(u.careers)
             c = self.target_class[t]
             if (c, q.stems) in seen:
                 continue  # the same text twice in one class says nothing more
@@ -231,6 +235,9 @@ class LearnedRanking:
             texts.append(q)
             labels.append(c)
             raw.append(text)
+        # Which careers each entry names (the career slot reads it for every question naming
+        # a career): read here from the phrasings' own slots, not found again on first use.
+        self._entry_careers_memo.update((t, frozenset(n)) for t, n in named.items())
         # The detectors already decline other occupations ("how much do nurses make"): the
         # classifier learns the rest. Trained on those too, "none" would learn that pay words
         # without a career named are out of scope, and "pay?" would be declined. Junk ("$",
