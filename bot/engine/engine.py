@@ -34,7 +34,7 @@ from bot.engine.embed import Embedder, load_embedder, whole_words
 from bot.engine.fact_targets import fact_targets
 from bot.engine.learned import LearnedRanking
 from bot.engine.legacy import LEGACY_ANSWER, LEGACY_UNSURE, LegacyRanking
-from bot.engine.message import is_junk, is_smalltalk, question_part
+from bot.engine.message import is_junk, is_smalltalk, question_part, strip_lead_in
 from bot.engine.normalize import Normalizer, clean, stem
 from bot.engine.targets import EngineSettings as EngineSettings  # re-exported
 from bot.engine.targets import Ranked, Target
@@ -191,9 +191,9 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
 
     def rank(self, question: str) -> tuple[Understanding, list[Ranked]]:
         """Candidate targets best first with their probability of being the one meant."""
-        words = self.norm.words(question)
+        words = self.norm.words(strip_lead_in(clean(question)))
         part = question_part(question)
-        part_words = self.norm.words(part) if part is not None else None
+        part_words = self.norm.words(strip_lead_in(clean(part))) if part is not None else None
         # A story's off-topic words ("a clinic near me is hiring", "i work at walmart") tell;
         # its question asks: off-topic phrases are looked for in the question part.
         u = self.detector.understand(

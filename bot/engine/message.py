@@ -215,3 +215,61 @@ def refers_back(words: Sequence[str]) -> bool:
     """Whether a question part points back at the story before it ("how long does that
     take?", "how do i become one of those?"): what it asks is said there."""
     return any(w in _BACK for w in words)
+
+
+_AUDIENCE = (
+    r"(?:all|guys|everyone|everybody|folks|team|there|yall|people|fam|chat|friends|peeps"
+    r"|gang|bot|careerbot|all of you|you all|you guys|u guys)"
+)
+_LEAD_IN = re.compile(
+    "|".join(
+        [
+            # greetings and interjections ("hey guys", "ok so", "good morning all")
+            rf"(?:hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|gm|good (?:morning|evening|"
+            rf"afternoon))(?: {_AUDIENCE})?",
+            r"ok|okay|so|um+|uh+|hm+|oh|ah|alright|anyway|anyways|btw",
+            # "quick question", "a dumb question for you guys but", "question:"
+            r"(?:(?:a|one|my|i have a|i got a|got a|just a|this is a|probably a|maybe a) )?"
+            r"(?:(?:quick|random|dumb|stupid|silly|noob|newbie|honest|serious|simple|basic|weird"
+            r"|genuine|real|general|small|odd|probably|possibly|maybe) )*q(?:uestion)?"
+            rf"(?: (?:for|to) (?:you|u|{_AUDIENCE}|anyone|the group|the server))?"
+            r"(?: (?:but|though|here))?",
+            # "sorry if this is a dumb question but"
+            r"sorry(?: (?:if|for|in advance|to bother|to ask))*(?: (?:this is|its|it is))?"
+            r"(?: (?:a|the|such a))?(?: (?:dumb|stupid|silly|noob|newbie|basic|obvious|weird))*"
+            r"(?: question)?(?: but)?",
+            r"(?:i was |im |i am |was |just |ive been |been )?wondering(?: (?:if|whether|about))?",
+            # "can someone tell me", "could you explain", "do you guys know if"
+            r"(?:can|could|would|will) (?:someone|somebody|anyone|anybody|you|u|ya|yall|you guys"
+            r"|u guys)(?: please| pls| plz)? (?:tell|explain|remind|answer)(?: me| to me| this)?",
+            r"(?:does|do|dose) (?:anyone|anybody|someone|somebody|yall|you|u|you guys|u guys"
+            r"|any of you)(?: here)? know(?: if| whether)?",
+            r"(?:anyone|anybody)(?: here)? know(?: if| whether)?",
+            r"(?:just )?curious(?: about| if| whether| to know)?",
+            r"(?:may|can) i (?:know|ask)(?: you)?(?: something| a question)?(?: if| whether)?",
+            r"i (?:need|want|wanted|wanna|would like|d like) to (?:know|ask)(?: you)?"
+            r"(?: if| whether| about)?",
+            r"hope (?:you|u|ur|youre|you are|everyone is|everyones|yall are|you all are|all are)"
+            r"(?: all)?(?: doing)? (?:well|good|ok|okay|fine)",
+            r"not sure if this is the right (?:channel|place|spot|server)(?: for this| to ask)?"
+            r"(?: but)?",
+            r"(?:first time posting|long time lurker|new here)(?: here)?(?: but| so)?",
+            r"(?:kindly|please|pls|plz) (?:tell|explain|let me know)(?: me)?",
+            r"ngl|tbh|real talk|fr|lowkey|genuinely|seriously|basically",
+        ]
+    )
+)
+_LEAD_INS = re.compile(rf"(?:(?:{_LEAD_IN.pattern}) )+")
+
+
+def strip_lead_in(cleaned: str) -> str:
+    """``cleaned`` (see :func:`bot.engine.normalize.clean`) without the words members put
+    before what they ask ("hey guys quick question, what is a csr", "sorry if this is dumb
+    but", "does anyone know if"): they say nothing about what is asked, yet in a short
+    message they outweighed it (0.93 for "what is a csr" -> declined with "quick question"
+    before it). Kept whole when fewer than two words would be left."""
+    m = _LEAD_INS.match(cleaned + " ")
+    if m is None:
+        return cleaned
+    rest = cleaned[m.end() :]
+    return rest if len(rest.split()) >= 2 else cleaned

@@ -28,7 +28,7 @@ from bot.engine.classifier import (
 )
 from bot.engine.embed import Vectors, WordLlamaEmbedder, tokenizer_words, whole_words
 from bot.engine.learned import CAREER, UNKNOWN
-from bot.engine.message import is_junk, is_smalltalk, question_part
+from bot.engine.message import is_junk, is_smalltalk, question_part, strip_lead_in
 from bot.engine.normalize import clean
 from bot.knowledge.base import KnowledgeBase
 
@@ -456,6 +456,38 @@ def test_message_shapes() -> None:
     for start in ("whats", "what's", "What's", "wats"):
         assert question_part(server.format(start)) == f"{start} the normal hourly for a csr"
     assert question_part("been a server 5 yrs and tips are all over the place. hate it") is None
+
+
+def test_lead_ins_are_not_what_is_asked() -> None:
+    def strip(text: str) -> str:
+        return strip_lead_in(clean(text))
+
+    assert strip("sorry dumb question but what exactly is a csr") == "what exactly is a csr"
+    assert strip("Hey guys! Quick Q: do csrs need a degree?") == "do csrs need a degree"
+    assert strip("hi there, hope ur all well. so i was wondering, what is a csr") == (
+        "what is a csr"
+    )
+    assert strip("does anyone know if call centers hire at 16") == "call centers hire at 16"
+    assert strip("may i know the scope of bpo jobs") == "the scope of bpo jobs"
+    # Words that say what is asked stay, and so does a message that is all lead-in.
+    assert strip("well paid jobs for csrs") == "well paid jobs for csrs"
+    assert strip("questions about csr pay") == "questions about csr pay"
+    assert strip("quick question") == "quick question"
+    assert strip("hey, pay?") == "hey pay"
+
+
+def test_a_lead_in_does_not_turn_a_question_away(learned: Engine) -> None:
+    question = "what education do I need to be a customer service rep"
+    plain = learned.ask(question)
+    assert plain.outcome is Outcome.ANSWER and plain.entry_id == "csr-education"
+    for lead in (
+        "hey guys, quick question:",
+        "sorry if this is a dumb question but",
+        "Good morning all! I was wondering,",
+    ):
+        answer = learned.ask(f"{lead} {question}")
+        assert (answer.outcome, answer.entry_id) == (plain.outcome, plain.entry_id), lead
+        assert answer.confidence == pytest.approx(plain.confidence)
 
 
 def test_the_question_part_of_a_story_weighs_most(learned: Engine) -> None:
