@@ -166,6 +166,51 @@ _QUESTION_START = frozenset(
     ]
 )
 
+_AUDIENCE = (
+    r"(?:all|guys|everyone|everybody|folks|team|there|yall|people|fam|chat|friends|peeps"
+    r"|gang|bot|careerbot|all of you|you all|you guys|u guys)"
+)
+_LEAD_IN = re.compile(
+    "|".join(
+        [
+            # greetings and interjections ("hey guys", "ok so", "good morning all")
+            rf"(?:hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|gm|good (?:morning|evening|"
+            rf"afternoon))(?: {_AUDIENCE})?",
+            r"ok|okay|so|um+|uh+|hm+|oh|ah|alright|anyway|anyways|btw",
+            # "quick question", "a dumb question for you guys but", "question:"
+            r"(?:(?:a|one|my|i have a|i got a|got a|just a|this is a|probably a|maybe a) )?"
+            r"(?:(?:quick|random|dumb|stupid|silly|noob|newbie|honest|serious|simple|basic|weird"
+            r"|genuine|real|general|small|odd|probably|possibly|maybe) )*q(?:uestion)?"
+            rf"(?: (?:for|to) (?:you|u|{_AUDIENCE}|anyone|the group|the server))?"
+            r"(?: (?:but|though|here))?",
+            # "sorry if this is a dumb question but"
+            r"sorry(?: (?:if|for|in advance|to bother|to ask))*(?: (?:this is|its|it is))?"
+            r"(?: (?:a|the|such a))?(?: (?:dumb|stupid|silly|noob|newbie|basic|obvious|weird))*"
+            r"(?: question)?(?: but)?",
+            r"(?:i was |im |i am |was |just |ive been |been )?wondering(?: (?:if|whether|about))?",
+            # "can someone tell me", "could you explain", "do you guys know if"
+            r"(?:can|could|would|will) (?:someone|somebody|anyone|anybody|you|u|ya|yall|you guys"
+            r"|u guys)(?: please| pls| plz)? (?:tell|explain|remind|answer|help)"
+            r"(?: me| to me| this| out)?",
+            r"(?:does|do|dose) (?:anyone|anybody|someone|somebody|yall|you|u|you guys|u guys"
+            r"|any of you)(?: here)? know(?: if| whether)?",
+            r"(?:anyone|anybody)(?: here)? know(?: if| whether)?",
+            r"(?:just )?curious(?: about| if| whether| to know)?",
+            r"(?:may|can) i (?:know|ask)(?: you)?(?: something| a question)?(?: if| whether)?",
+            r"i (?:need|want|wanted|wanna|would like|d like) to (?:know|ask)(?: you)?"
+            r"(?: if| whether| about)?",
+            r"hope (?:you|u|ur|youre|you are|everyone is|everyones|yall are|you all are|all are)"
+            r"(?: all)?(?: doing)? (?:well|good|ok|okay|fine)",
+            r"not sure if this is the right (?:channel|place|spot|server)(?: for this| to ask)?"
+            r"(?: but)?",
+            r"(?:first time posting|long time lurker|new here)(?: here)?(?: but| so)?",
+            r"(?:kindly|please|pls|plz) (?:tell|explain|let me know)(?: me)?",
+            r"ngl|tbh|real talk|fr|lowkey|genuinely|seriously|basically",
+        ]
+    )
+)
+_LEAD_INS = re.compile(rf"(?:(?:{_LEAD_IN.pattern}) )+")
+
 
 def _squeeze(word: str) -> str:
     """ "heyyy" -> "hey", "thaaanks" -> "thanks", "hahaha" stays."""
@@ -182,6 +227,8 @@ def is_smalltalk(text: str) -> bool:
     words = [_squeeze(w) for w in _GREETING.sub("hi", clean(text)).split()]
     if not words or len(words) > 8:
         return False
+    if _LEAD_INS.fullmatch(" ".join(words) + " "):
+        return True  # only the words before a question: "hey guys, i have a question"
     return any(w in _CORE for w in words) and all(w in _CORE or w in _FILLER for w in words)
 
 
@@ -215,51 +262,6 @@ def refers_back(words: Sequence[str]) -> bool:
     """Whether a question part points back at the story before it ("how long does that
     take?", "how do i become one of those?"): what it asks is said there."""
     return any(w in _BACK for w in words)
-
-
-_AUDIENCE = (
-    r"(?:all|guys|everyone|everybody|folks|team|there|yall|people|fam|chat|friends|peeps"
-    r"|gang|bot|careerbot|all of you|you all|you guys|u guys)"
-)
-_LEAD_IN = re.compile(
-    "|".join(
-        [
-            # greetings and interjections ("hey guys", "ok so", "good morning all")
-            rf"(?:hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|gm|good (?:morning|evening|"
-            rf"afternoon))(?: {_AUDIENCE})?",
-            r"ok|okay|so|um+|uh+|hm+|oh|ah|alright|anyway|anyways|btw",
-            # "quick question", "a dumb question for you guys but", "question:"
-            r"(?:(?:a|one|my|i have a|i got a|got a|just a|this is a|probably a|maybe a) )?"
-            r"(?:(?:quick|random|dumb|stupid|silly|noob|newbie|honest|serious|simple|basic|weird"
-            r"|genuine|real|general|small|odd|probably|possibly|maybe) )*q(?:uestion)?"
-            rf"(?: (?:for|to) (?:you|u|{_AUDIENCE}|anyone|the group|the server))?"
-            r"(?: (?:but|though|here))?",
-            # "sorry if this is a dumb question but"
-            r"sorry(?: (?:if|for|in advance|to bother|to ask))*(?: (?:this is|its|it is))?"
-            r"(?: (?:a|the|such a))?(?: (?:dumb|stupid|silly|noob|newbie|basic|obvious|weird))*"
-            r"(?: question)?(?: but)?",
-            r"(?:i was |im |i am |was |just |ive been |been )?wondering(?: (?:if|whether|about))?",
-            # "can someone tell me", "could you explain", "do you guys know if"
-            r"(?:can|could|would|will) (?:someone|somebody|anyone|anybody|you|u|ya|yall|you guys"
-            r"|u guys)(?: please| pls| plz)? (?:tell|explain|remind|answer)(?: me| to me| this)?",
-            r"(?:does|do|dose) (?:anyone|anybody|someone|somebody|yall|you|u|you guys|u guys"
-            r"|any of you)(?: here)? know(?: if| whether)?",
-            r"(?:anyone|anybody)(?: here)? know(?: if| whether)?",
-            r"(?:just )?curious(?: about| if| whether| to know)?",
-            r"(?:may|can) i (?:know|ask)(?: you)?(?: something| a question)?(?: if| whether)?",
-            r"i (?:need|want|wanted|wanna|would like|d like) to (?:know|ask)(?: you)?"
-            r"(?: if| whether| about)?",
-            r"hope (?:you|u|ur|youre|you are|everyone is|everyones|yall are|you all are|all are)"
-            r"(?: all)?(?: doing)? (?:well|good|ok|okay|fine)",
-            r"not sure if this is the right (?:channel|place|spot|server)(?: for this| to ask)?"
-            r"(?: but)?",
-            r"(?:first time posting|long time lurker|new here)(?: here)?(?: but| so)?",
-            r"(?:kindly|please|pls|plz) (?:tell|explain|let me know)(?: me)?",
-            r"ngl|tbh|real talk|fr|lowkey|genuinely|seriously|basically",
-        ]
-    )
-)
-_LEAD_INS = re.compile(rf"(?:(?:{_LEAD_IN.pattern}) )+")
 
 
 def strip_lead_in(cleaned: str) -> str:

@@ -444,6 +444,10 @@ def test_message_shapes() -> None:
     # Greetings of several words are one greeting; the same words in a question are not.
     assert is_smalltalk("hey, how are you doing today?") and is_smalltalk("What's up bot")
     assert not is_smalltalk("how are you supposed to handle angry callers")
+    # Only the words before a question: the question is still to come.
+    assert is_smalltalk("hey guys, i have a question") and is_smalltalk("can i ask a question?")
+    assert is_smalltalk("Hi everyone, can someone help me?") and is_smalltalk("quick q")
+    assert not is_smalltalk("quick question about csr pay")
     assert is_junk(clean("!!! $ !!!")) and is_junk(clean("2 2")) and not is_junk(clean("csr pay"))
     story = (
         "So I have been working retail for three years and my manager keeps cutting my hours. "
