@@ -54,8 +54,10 @@ def _only_comments(path: Path) -> bool:
     from bot.knowledge.yamlread import MAX_BYTES
 
     try:
+        if not path.is_file():
+            return False  # before opening: opening a FIFO waits for a writer
         with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1) if path.is_file() else b"x"
+            raw = fh.read(MAX_BYTES + 1)
     except OSError:
         return False
     if len(raw) > MAX_BYTES:

@@ -253,8 +253,11 @@ def test_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     fifo = tmp_path / "config.yaml"
     os.mkfifo(fifo)
 
+    opened = threading.Event()
+
     def writer() -> None:  # would let a reader that opens the FIFO finish (the old behaviour)
         with fifo.open("w", encoding="utf-8") as fh:
+            opened.set()  # a reader opened the FIFO
             fh.write("log_level: INFO\n")
 
     thread = threading.Thread(target=writer, daemon=True)
@@ -262,6 +265,10 @@ def test_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     try:
         with pytest.raises(ConfigError, match=rf"^{re.escape(str(fifo))}: not a regular file"):
             load_settings(fifo, {})
+        # Not opened at all (the comment-only check opened it before looking, and closing it
+        # broke the writer's pipe at random). Only a reader can set the event, so this wait
+        # cannot fail when nothing opens the FIFO, however slow the machine.
+        assert not opened.wait(0.2)
     finally:
         fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # release the writer either way
         thread.join()
