@@ -69,6 +69,15 @@ def syntax_error(exc: yaml.MarkedYAMLError, text: str) -> ReadError:
         )
     if "quoted scalar" in context and "end of stream" in problem and start is not None:
         return at(start, "text opened with a quote here is never closed: add the closing quote")
+    opened = _quote_closed_on(text, stop)
+    if opened is not None and stop is not None:
+        # The next quote in the file, lines later, was read as its end ("question: "How
+        # much?" with a quoted phrasing 900 lines below): PyYAML noticed only there.
+        return at(
+            opened,
+            "text opened with a quote here is never closed: add the closing quote (the quote "
+            f"on line {stop.line + 1} was read as its end)",
+        )
     if "quoted scalar" in context and "escape" in problem:
         return at(
             stop,
@@ -112,6 +121,30 @@ def syntax_error(exc: yaml.MarkedYAMLError, text: str) -> ReadError:
         return at(stop, "a value is missing or starts with a character that needs quotes")
     words = " ".join(p for p in (context, problem) if p) or "cannot read this"
     return at(stop or start, excerpt(words, 120))
+
+
+def _quote_closed_on(text: str, stop: yaml.Mark | None) -> yaml.Mark | None:
+    """Where a quoted text that ends on the line PyYAML gave up on opened, when it opened on
+    an earlier line (a quote left open there and closed by the next quote in the file)."""
+    if stop is None:
+        return None
+    last: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text):
+            if token.start_mark.index >= stop.index:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass  # the tokens up to the mistake are all that is needed
+    if (
+        isinstance(last, yaml.ScalarToken)
+        and last.style in ('"', "'")
+        and last.end_mark.line == stop.line
+        and last.start_mark.line < stop.line
+    ):
+        opened: yaml.Mark = last.start_mark
+        return opened
+    return None
 
 
 def _line(text: str, mark: yaml.Mark | None) -> str:

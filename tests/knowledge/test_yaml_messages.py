@@ -80,6 +80,26 @@ def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
     assert "never closed: add the closing quote" in error.message
 
 
+def test_an_unclosed_quote_ended_by_a_later_quote_is_reported_where_it_opens(
+    tmp_path: Path,
+) -> None:
+    # The next quote in the file closes it: PyYAML gives up lines later, at that quote.
+    path = tmp_path / "qa.yaml"
+    path.write_text(
+        'entries:\n  - id: a\n    question: "How much\n    topic: salary\n'
+        '  - id: b\n    phrasings:\n      - "pay: entry level"\n',
+        encoding="utf-8",
+    )
+    result = read_yaml(path)
+    assert isinstance(result, list) and len(result) == 1, result
+    assert (result[0].line, result[0].column) == (3, 15)
+    assert "never closed: add the closing quote (the quote on line 7" in result[0].message
+    # A quoted text written over two lines on purpose is still read.
+    path.write_text('question: "How much\n  do they make"\n', encoding="utf-8")
+    ok = read_yaml(path)
+    assert not isinstance(ok, list) and ok.data == {"question": "How much do they make"}
+
+
 def test_a_colon_inside_a_value_says_to_quote_it(tmp_path: Path) -> None:
     i = index_of("    topic: salary")
     error = read_with(tmp_path, i, "    topic: salary: pay\n")
