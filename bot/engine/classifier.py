@@ -231,11 +231,11 @@ class TextFeatures:
             return np.zeros((0, len(model.b)), dtype=np.float32)
         e = embedder.embed([t.words for t in texts]) * EMB_SCALE
         w = model.w
-        z = np.asarray(e, dtype=np.float32) @ w[len(self.word.idf) + len(self.char.idf) :]
+        z = np.asarray(e, dtype=np.float32) @ model.rows32(len(self.word.idf) + len(self.char.idf))
         z += model.b
         for r, t in enumerate(texts):
             cols, vals = self._ngram_row(t)
-            z[r] += vals @ w[cols]
+            z[r] += vals @ w[cols].astype(np.float32, copy=False)
         return softmax(z)
 
     def _ngram_row(self, t: QueryText) -> tuple[IntArray, FloatArray]:
@@ -325,8 +325,31 @@ class IntentClassifier:
         self.b[classes] = icpt
         return self
 
+    def compact(self) -> IntentClassifier:
+        """Keep the weights in half precision: a model that is kept (in memory and in the disk
+        cache) takes half the room (25 -> 12.5 MB for the shipped knowledge, whose whole bot
+        was at 197 of its 200 MB), and a probability moves by about 1e-4."""
+        self.w = self.w.astype(np.float16)
+        return self
+
+    def rows32(self, start: int) -> FloatArray:
+        """The weights of the features from ``start`` on (the embedding's block, used by every
+        question) in single precision, converted once and kept (not pickled)."""
+        memo = self.__dict__.get("_rows32")
+        if memo is None or memo[0] != start:
+            memo = (start, np.asarray(self.w[start:], dtype=np.float32))
+            self.__dict__["_rows32"] = memo
+        rows: FloatArray = memo[1]
+        return rows
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_rows32", None)  # a copy for this process, not part of the model
+        return state
+
     def logits(self, x: sparse.csr_matrix) -> FloatArray:
-        return np.asarray(x @ self.w + self.b, dtype=np.float32)
+        w = self.w if self.w.dtype == np.float32 else self.w.astype(np.float32)
+        return np.asarray(x @ w + self.b, dtype=np.float32)
 
     def proba(self, x: sparse.csr_matrix) -> FloatArray:
         return softmax(self.logits(x))

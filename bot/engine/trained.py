@@ -35,7 +35,7 @@ from bot.engine.embed import Embedder
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "learned-15"
+ENGINE_VERSION = "learned-16"
 """Part of the cache key: bump when features, training or the pickled classes change."""
 CV_MAX = 6000
 """Examples cross-validated at most (whole classes sampled above it), so that fitting the
@@ -191,11 +191,15 @@ def train(
     ya = np.asarray(answer_labels, dtype=np.int64)
     wa = np.full(len(answers), ANSWER_WEIGHT, dtype=np.float32)
     proj = projection(features.keys(), n_classes + 1)
-    classifier = IntentClassifier(n_classes).fit(
-        sparse.vstack([x, xa], format="csr"),
-        np.concatenate([y, ya]),
-        np.concatenate([np.ones(len(y), dtype=np.float32), wa]),
-        proj,
+    classifier = (
+        IntentClassifier(n_classes)
+        .fit(
+            sparse.vstack([x, xa], format="csr"),
+            np.concatenate([y, ya]),
+            np.concatenate([np.ones(len(y), dtype=np.float32), wa]),
+            proj,
+        )
+        .compact()
     )
     sample = _sample(y, n_classes)
     oof = cross_validate(x[sample], y[sample], n_classes, extra=(xa, ya, wa), projection=proj)

@@ -128,6 +128,22 @@ def test_asking_scores_as_the_training_matrix_would() -> None:
     assert np.allclose(again.proba(asked, e, model), want, atol=1e-6)
 
 
+def test_a_compacted_classifier_scores_as_before_in_half_the_room() -> None:
+    texts, y = _three_keywords()
+    e = FakeEmbedder()
+    f = TextFeatures(texts, e)
+    model = IntentClassifier(3).fit(f.transform(texts, e), y)
+    asked = [_q("refund refund please"), _q("pasword delivry"), _q("how do i help")]
+    want = model.proba(f.transform(asked, e))
+    size = model.w.nbytes
+    model.compact()
+    assert model.w.dtype == np.float16 and model.w.nbytes * 2 == size
+    for got in (model.proba(f.transform(asked, e)), f.proba(asked, e, model)):
+        assert got.dtype == np.float32
+        assert np.allclose(got, want, atol=1e-3)
+        assert (got.argmax(axis=1) == want.argmax(axis=1)).all()
+
+
 def test_declined_examples_train_the_none_class() -> None:
     texts, y = _three_keywords()
     declined = [_q(x) for x in ("best pizza in town", "pizza tonight", "tell me a joke")]
