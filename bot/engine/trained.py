@@ -93,7 +93,7 @@ def user_cache_dir() -> Path:
 
 MEMO_SIZE = 4
 DISK_KEEP = 3
-"""Trained models kept in the disk cache (about 20 MB each for the shipped knowledge)."""
+"""Trained models kept in the disk cache (about 14 MB each for the shipped knowledge)."""
 _memo: OrderedDict[str, TrainedModel] = OrderedDict()
 """Models trained or loaded in this process, by key: a second engine on the same knowledge
 (``check``, a reload of unchanged files, the teacher's scratch copy) reuses one."""
