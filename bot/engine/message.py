@@ -8,17 +8,11 @@ from collections.abc import Sequence
 
 from bot.engine.normalize import clean
 
+_HELLOS = ("hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "greetings", "gm")
+"""One-word greetings: small talk alone, a lead-in before a question."""
 _CORE = frozenset(
     [
-        "hi",
-        "hello",
-        "hey",
-        "heya",
-        "hiya",
-        "yo",
-        "sup",
-        "howdy",
-        "greetings",
+        *_HELLOS,
         "thanks",
         "thank",
         "thx",
@@ -45,7 +39,6 @@ _CORE = frozenset(
         "bye",
         "goodbye",
         "cya",
-        "gm",
         "gn",
         "morning",
         "evening",
@@ -174,8 +167,7 @@ _LEAD_IN = re.compile(
     "|".join(
         [
             # greetings and interjections ("hey guys", "ok so", "good morning all")
-            rf"(?:hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|gm|good (?:morning|evening|"
-            rf"afternoon))(?: {_AUDIENCE})?",
+            rf"(?:{'|'.join(_HELLOS)}|good (?:morning|evening|afternoon))(?: {_AUDIENCE})?",
             r"ok|okay|so|um+|uh+|hm+|oh|ah|alright|anyway|anyways|btw",
             # "quick question", "a dumb question for you guys but", "question:"
             r"(?:(?:a|one|my|i have a|i got a|got a|just a|this is a|probably a|maybe a) )?"
