@@ -75,6 +75,11 @@ def _token_means(
     return _normalised(out)
 
 
+MODEL = "l2_supercat_256"
+TOKENIZER = "l2_supercat_tokenizer_config"
+TENSOR = "embedding.weight"
+
+
 class WordLlamaEmbedder:
     """wordllama's bundled model, loaded offline from the installed package.
 
@@ -83,16 +88,33 @@ class WordLlamaEmbedder:
     wordllama makes (32 MB); each question's few rows are widened when it is asked."""
 
     def __init__(self) -> None:
-        import wordllama
-        from wordllama import WordLlama
+        import importlib.util
+        from importlib.metadata import version
 
-        package = Path(wordllama.__file__).resolve().parent
-        # 0.4.0 looks for the tokenizer in the wrong folder unless cache_dir is the package.
-        model = WordLlama.load(cache_dir=package, disable_download=True)
-        self._tokenizer = model.tokenizer
-        self._vectors = np.asarray(model.embedding, dtype=np.float16)
-        del model  # wordllama's float32 copy goes with it
-        self.name = f"wordllama-{getattr(wordllama, '__version__', '?')}-l2_supercat-256"
+        spec = importlib.util.find_spec("wordllama")  # found, not imported
+        if spec is None or spec.origin is None:
+            raise ModuleNotFoundError("wordllama is not installed", name="wordllama")
+        package = Path(spec.origin).resolve().parent
+        weights = package / "weights" / f"{MODEL}.safetensors"
+        tokenizer = package / "tokenizers" / f"{TOKENIZER}.json"
+        if weights.is_file() and tokenizer.is_file():
+            # The two files the wheel ships, read as WordLlama.load reads them: without
+            # importing wordllama and its float32 copy of the vectors (12 MB less RSS).
+            from safetensors.numpy import load_file
+            from tokenizers import Tokenizer
+
+            self._vectors = np.asarray(load_file(str(weights))[TENSOR], dtype=np.float16)
+            self._tokenizer = Tokenizer.from_file(str(tokenizer))
+            self._tokenizer.enable_padding()
+            self._tokenizer.no_truncation()
+        else:  # another layout: wordllama's own loader (0.4.0 needs the package folder)
+            from wordllama import WordLlama
+
+            model = WordLlama.load(cache_dir=package, disable_download=True)
+            self._tokenizer = model.tokenizer
+            self._vectors = np.asarray(model.embedding, dtype=np.float16)
+            del model  # wordllama's float32 copy goes with it
+        self.name = f"wordllama-{version('wordllama')}-l2_supercat-256"
         self._whole_words: frozenset[str] | None = None
 
     def whole_words(self) -> frozenset[str]:
