@@ -12,7 +12,10 @@ is where a logistic curve fitted to the weighted outcomes (right: 1; wrong: WRON
 declined: DECLINE_COST, each as a rate of its kind) against the log-odds of the top
 probability crosses one half. It uses every prediction, not only those near the threshold:
 the minimum of the cost itself is flat and moved by 0.03 with ten phrasings added (bootstrap
-spread 0.018-0.025, the fitted curve's 0.009-0.013). The unsure threshold, compared
+spread 0.018-0.025, the fitted curve's 0.009-0.013). A top the nearest phrasings do not point
+to (bot/engine/neighbours.py) is right less often at the same probability: the same rule on
+those predictions alone gives the ``held`` threshold such a top is answered from (0.38 on
+the CSR knowledge, against 0.27). The unsure threshold, compared
 to the combined probability of the three suggestions of a question not answered, trades
 declined examples shown suggestions against in-scope questions whose right entry would be
 among them, each as a rate: where a logistic curve of the one against the other crosses one
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +55,8 @@ class Outcome:
     suggested: float | None = None
     """Combined probability of the top three (what the unsure threshold is compared to);
     None: ``prob``."""
+    agreed: bool = True
+    """Is the top target among the nearest phrasings' best (bot/engine/neighbours.py)?"""
 
     @property
     def mass(self) -> float:
@@ -70,44 +76,47 @@ class Report:
     """Share of the declined examples (each left out) the engine declines."""
     answer_threshold: float
     unsure_threshold: float
+    held_threshold: float
+    """The answer threshold where the nearest phrasings disagree with the classifier."""
     misses: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
     """(phrasing, its entry, the entry it went to)."""
 
 
-def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
-    """(answer threshold, unsure threshold)."""
+class Thresholds(NamedTuple):
+    answer: float
+    """Answer a top target the nearest phrasings agree with from this probability."""
+    unsure: float
+    """Suggest when the three suggestions' combined probability reaches this."""
+    held: float
+    """Answer a top target the nearest phrasings disagree with from this probability (at
+    least ``answer``)."""
+
+
+def fit_thresholds(outcomes: Sequence[Outcome]) -> Thresholds:
+    """The answer thresholds (one where the nearest phrasings agree with the classifier, one
+    where they do not: fitted apart, each on its own predictions) and the unsure threshold."""
     ins = [o for o in outcomes if not o.declined_example]
     outs = [o for o in outcomes if o.declined_example]
     if not ins:
-        return 0.6, 0.35
+        return Thresholds(0.6, 0.35, 0.6)
     p_in = np.asarray([o.prob for o in ins])
     right = np.asarray([o.right for o in ins])
     top3 = np.asarray([o.in_top3 for o in ins])
+    agreed_in = np.asarray([o.agreed for o in ins], dtype=bool)
     p_out = np.asarray([o.prob for o in outs]) if outs else np.zeros(0)
-    weight = np.concatenate(  # each kind as a rate, times what answering it costs
-        [np.where(right, 1.0, WRONG_COST) / len(p_in), np.full(len(p_out), DECLINE_COST)]
-    )
-    if len(p_out):
-        weight[len(p_in) :] /= len(p_out)
-    best_a = _crossing(
-        np.concatenate([p_in, p_out]),
-        np.concatenate([right, np.zeros(len(p_out), dtype=bool)]),
-        weight,
-    )
-    if best_a is None:
-        # All right (or all wrong): no curve to fit. The cost is then flat up to the lowest
-        # right answer; the middle of the thresholds within COST_TIE of the least (the
-        # lowest left no unsure band below it).
-        costs = []
-        for g in GRID:
-            answered = p_in >= g
-            cost = float((right & ~answered).mean()) + WRONG_COST * float(
-                (~right & answered).mean()
-            )
-            if len(p_out):
-                cost += DECLINE_COST * float((p_out >= g).mean())
-            costs.append(cost)
-        best_a = _middle_of_near_best(costs)
+    agreed_out = np.asarray([o.agreed for o in outs], dtype=bool)
+    rates = (len(p_in), len(p_out))
+    best_a = _answer_threshold(p_in, right, p_out, rates)
+    # Where the nearest phrasings point elsewhere, the same rule on those predictions alone,
+    # never lower. Not lower where they agree either: a phrasing left out often has a near
+    # copy in the other folds, so agreement is more common, and more often right, here than
+    # on members' questions.
+    held = best_a
+    if not agreed_in.all():
+        disputed = _answer_threshold(p_in[~agreed_in], right[~agreed_in], p_out[~agreed_out], rates)
+        held = max(best_a, disputed)
+    answered_in = p_in >= np.where(agreed_in, best_a, held)
+    answered_out = p_out >= np.where(agreed_out, best_a, held)
     # Not answered, a question gets "did you mean" when its three suggestions together are
     # likely enough to hold what it asks (their combined probability: it tells an in-scope
     # question spread over near entries from an off-topic one better than the top alone).
@@ -115,20 +124,20 @@ def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
     m_out = np.asarray([o.mass for o in outs]) if outs else np.zeros(0)
     u_costs = []
     for g in GRID:
-        band_in = (m_in >= g) & (p_in < best_a)
+        band_in = (m_in >= g) & ~answered_in
         cost = -UNSURE_GAIN * float((band_in & top3).mean())
         if len(p_out):
-            cost += UNSURE_DECLINE_COST * float(((m_out >= g) & (p_out < best_a)).mean())
+            cost += UNSURE_DECLINE_COST * float(((m_out >= g) & ~answered_out).mean())
         u_costs.append(cost)
     if min(u_costs) >= 0:
-        return best_a, 1.0  # no band at all unless one pays
+        return Thresholds(best_a, 1.0, held)  # no band at all unless one pays
     # The cost is flat (one declined example more or less shown suggestions is 0.006 on the
     # CSR knowledge, as much as 17 in-scope questions): its minimum moved 0.32-0.47 with the
     # folds' seed alone. Where a logistic curve of "the right entry is among the suggestions"
     # against "a declined example" (each as a rate), over the log-odds of the suggestions'
     # combined probability, crosses one half moved 0.33-0.41.
-    helped = m_in[(p_in < best_a) & top3]  # not answered, the right entry suggested
-    shown = m_out[p_out < best_a]  # declined examples not answered
+    helped = m_in[~answered_in & top3]  # not answered, the right entry suggested
+    shown = m_out[~answered_out]  # declined examples not answered
     crossing = _crossing(
         np.concatenate([helped, shown]),
         np.concatenate([np.ones(len(helped), dtype=bool), np.zeros(len(shown), dtype=bool)]),
@@ -137,8 +146,45 @@ def fit_thresholds(outcomes: Sequence[Outcome]) -> tuple[float, float]:
         ),
     )
     if crossing is not None:
-        return best_a, crossing
-    return best_a, _middle_of_near_best(u_costs)  # one kind only
+        return Thresholds(best_a, crossing, held)
+    return Thresholds(best_a, _middle_of_near_best(u_costs), held)  # one kind only
+
+
+def _answer_threshold(
+    p_in: npt.NDArray[np.floating],
+    right: npt.NDArray[np.bool_],
+    p_out: npt.NDArray[np.floating],
+    rates: tuple[int, int],
+) -> float:
+    """Where answering starts to pay for these predictions: in-scope (``p_in``, ``right``)
+    and declined examples (``p_out``), each weighing as a rate of all of its kind
+    (``rates``: how many in-scope and declined predictions there are in all)."""
+    if not len(p_in):
+        return float(GRID[-1])  # no in-scope question: answering never pays
+    n_in, n_out = max(rates[0], 1), max(rates[1], 1)
+    weight = np.concatenate(  # each kind as a rate, times what answering it costs
+        [np.where(right, 1.0, WRONG_COST) / n_in, np.full(len(p_out), DECLINE_COST / n_out)]
+    )
+    best = _crossing(
+        np.concatenate([p_in, p_out]),
+        np.concatenate([right, np.zeros(len(p_out), dtype=bool)]),
+        weight,
+    )
+    if best is not None:
+        return best
+    # All right (or all wrong): no curve to fit. The cost is then flat up to the lowest
+    # right answer; the middle of the thresholds within COST_TIE of the least (the lowest
+    # left no unsure band below it).
+    costs = []
+    for g in GRID:
+        answered = p_in >= g
+        cost = (
+            float((right & ~answered).sum()) / n_in
+            + WRONG_COST * float((~right & answered).sum()) / n_in
+        )
+        cost += DECLINE_COST * float((p_out >= g).sum()) / n_out
+        costs.append(cost)
+    return _middle_of_near_best(costs)
 
 
 def _middle_of_near_best(costs: Sequence[float]) -> float:

@@ -105,11 +105,15 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
         )
         s = self.settings
         self.model = self._train(doc_raw, doc_target) if self.learned else None
-        fitted_answer = self.model.answer_threshold if self.model else LEGACY_ANSWER
-        fitted_unsure = self.model.unsure_threshold if self.model else LEGACY_UNSURE
+        fitted_answer = self.model.thresholds.answer if self.model else LEGACY_ANSWER
+        fitted_unsure = self.model.thresholds.unsure if self.model else LEGACY_UNSURE
         self.answer_threshold = (
             s.answer_threshold if s.answer_threshold is not None else fitted_answer
         )
+        # A top the nearest phrasings disagree with is answered from a higher threshold, fitted
+        # apart (bot/engine/calibrate.py); never below the answer threshold, even configured.
+        fitted_held = self.model.thresholds.held if self.model else fitted_answer
+        self.held_threshold = max(fitted_held, self.answer_threshold)
         if s.unsure_threshold is not None:
             self.unsure_threshold = s.unsure_threshold
         elif self.model is not None:  # compared to the three suggestions' combined probability
@@ -277,6 +281,10 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
         return self._learned_rank(self.model, words, u, part_words)
 
     # ================================================================== outcomes
+    def _answers(self, top: Ranked) -> bool:
+        """Is the top target likely enough to answer (see ``Ranked.agreed``)?"""
+        return top.score >= (self.answer_threshold if top.agreed else self.held_threshold)
+
     def _ask(self, question: str) -> Answer:
         if is_smalltalk(question):
             return Answer(
@@ -293,11 +301,7 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
         if (
             len(u.careers) >= 2
             and (u.topic is None or u.topic in SALARY_TOPICS)
-            and not (
-                ranked
-                and ranked[0].score >= self.answer_threshold
-                and self._multi_career(ranked[0].target)
-            )
+            and not (ranked and self._answers(ranked[0]) and self._multi_career(ranked[0].target))
         ):
             compared = self._compare(u.careers[0], u.careers[1], 1.0)
             if compared is not None:
@@ -305,7 +309,7 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
         if not ranked:
             return self._decline(u, "I couldn't match that to anything I know.")
         top = ranked[0]
-        if top.score >= self.answer_threshold:
+        if self._answers(top):
             answer = self._answer_target(top.target, top.score)
             if answer is not None:
                 return answer

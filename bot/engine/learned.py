@@ -13,6 +13,7 @@ never answered.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ import numpy as np
 from bot.engine.classifier import QueryText
 from bot.engine.facts import fact_id
 from bot.engine.message import is_junk, refers_back
+from bot.engine.neighbours import NEIGHBOUR_TOP
 from bot.engine.normalize import clean, stem
 from bot.engine.targets import Ranked
 from bot.engine.trained import TrainedModel, cache_key, load_cached, save_cached, train
@@ -68,6 +70,7 @@ class LearnedRanking:
     detector: Detector
     model: TrainedModel | None
     answer_threshold: float
+    held_threshold: float
     docs: list[str]
     target_docs: dict[int, list[int]]
     _answer_texts: list[str]
@@ -299,7 +302,8 @@ class LearnedRanking:
             # question (the median pay, becoming a CSR): the story decides.
             if part.content > PART_CONTENT or not refers_back(part_words):
                 queries.append(part)
-        proba = m.features.proba(queries, self.embedder, m.classifier)
+        rows = m.features.rows(queries, self.embedder)
+        proba = m.features.proba_of(rows, m.classifier)
         if len(queries) > 1:
             # A short, generic question part ("any advice?", "can you help?") says less than
             # the story before it: under PART_CONTENT content words it weighs in proportion.
@@ -320,14 +324,34 @@ class LearnedRanking:
         probs = probs * known
         n = len(self.class_names)
         order = np.argsort(-probs[:n])[:RANKED]
-        return self._to_targets([(int(c), float(probs[c])) for c in order], u)
 
-    def _to_targets(self, classes: Sequence[tuple[int, float]], u: Understanding) -> list[Ranked]:
-        """Class probabilities -> target probabilities: the slot chooses the career."""
+        def near() -> set[int]:
+            """The nearest phrasings' best classes, for the whole message or its question
+            part (bot/engine/neighbours.py)."""
+            if rows.embeddings is None:
+                return set()
+            return {
+                c
+                for (cols, vals), e in zip(rows.ngrams, rows.embeddings, strict=True)
+                for c in m.neighbours.top(cols, vals, e, NEIGHBOUR_TOP)
+            }
+
+        return self._to_targets([(int(c), float(probs[c])) for c in order], u, near)
+
+    def _to_targets(
+        self,
+        classes: Sequence[tuple[int, float]],
+        u: Understanding,
+        near: Callable[[], set[int]] | None = None,
+    ) -> list[Ranked]:
+        """Class probabilities -> target probabilities: the slot chooses the career. A top
+        target between the answer and the held threshold is ``agreed`` only if one of its
+        classes is among the nearest phrasings' (``near``, asked only then)."""
         named = list(u.careers)
         default = self.settings.default_career
         scores: dict[int, float] = {}
         capped: set[int] = set()
+        sources: dict[int, set[int]] = {}
         for c, p in classes:
             by_career = self.class_targets[c]
             if not by_career:
@@ -351,9 +375,17 @@ class LearnedRanking:
                     capped.add(target)
             target = self._at_level(target, u)
             scores[target] = scores.get(target, 0.0) + p
+            sources.setdefault(target, set()).add(c)
         cap = max(0.0, self.answer_threshold - 0.01)
         ranked = [Ranked(t, min(s, cap) if t in capped else s) for t, s in scores.items()]
         ranked.sort(key=lambda r: -r.score)
+        if (
+            near is not None
+            and ranked
+            and self.answer_threshold <= ranked[0].score < self.held_threshold
+            and not sources[ranked[0].target] & near()
+        ):
+            ranked[0] = dataclasses.replace(ranked[0], agreed=False)
         return ranked
 
     def _at_level(self, target: int, u: Understanding) -> int:

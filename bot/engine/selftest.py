@@ -112,8 +112,9 @@ def cross_validation(kb: KnowledgeBase, settings: EngineSettings | None = None) 
     lines = [
         f"cross-validated: {r.accuracy:.1%} of {r.asked} phrasings find their own entry "
         f"when the model never saw them; {r.declined_right:.1%} of {r.declined_asked} declined "
-        f"examples are declined (fitted thresholds: answer from {r.answer_threshold:.2f}; "
-        f"below it, did-you-mean when the three suggestions reach {r.unsure_threshold:.2f})"
+        f"examples are declined (fitted thresholds: answer from {r.answer_threshold:.2f}, "
+        f"or {r.held_threshold:.2f} when the nearest phrasings point elsewhere; below it, "
+        f"did-you-mean when the three suggestions reach {r.unsure_threshold:.2f})"
     ]
     pairs = Counter((own, went) for _, own, went in r.misses)
     example = {(own, went): text for text, own, went in reversed(r.misses)}

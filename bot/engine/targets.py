@@ -45,3 +45,6 @@ class Target:
 class Ranked:
     target: int
     score: float
+    agreed: bool = True
+    """False: the nearest phrasings disagree with the classifier (bot/engine/neighbours.py):
+    the engine answers it only from the higher ``held`` threshold."""

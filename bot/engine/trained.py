@@ -23,19 +23,21 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from bot.engine.calibrate import Outcome, Report, fit_thresholds
+from bot.engine.calibrate import Outcome, Report, Thresholds, fit_thresholds
 from bot.engine.classifier import (
     IntentClassifier,
     QueryText,
     TextFeatures,
     cross_validate,
+    folds,
     projection,
 )
 from bot.engine.embed import Embedder
+from bot.engine.neighbours import NEIGHBOUR_TOP, NearestPhrasings
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "learned-16"
+ENGINE_VERSION = "learned-17"
 """Part of the cache key: bump when features, training or the pickled classes change."""
 CV_MAX = 6000
 """Examples cross-validated at most (whole classes sampled above it), so that fitting the
@@ -49,9 +51,9 @@ ANSWER_WEIGHT = 1.0
 class TrainedModel:
     features: TextFeatures
     classifier: IntentClassifier
-    answer_threshold: float
-    unsure_threshold: float
+    thresholds: Thresholds
     report: Report
+    neighbours: NearestPhrasings
 
 
 def cache_key(parts: Iterable[str], embedder: Embedder) -> str:
@@ -201,23 +203,27 @@ def train(
         )
         .compact()
     )
+    n_ngrams = len(features.word.idf) + len(features.char.idf)
     sample = _sample(y, n_classes)
     oof = cross_validate(x[sample], y[sample], n_classes, extra=(xa, ya, wa), projection=proj)
+    n_word = len(features.word.idf)
+    near = _near_out_of_fold(x[sample], y[sample], (xa, ya), n_classes, n_word, n_ngrams)
     outcomes: list[Outcome] = []
     misses: list[tuple[str, str, str]] = []
-    for row, i in zip(oof, sample.tolist(), strict=True):
+    for row, i, nearest in zip(oof, sample.tolist(), near, strict=True):
         order = np.argsort(-row[:n_classes])[:3]
         top = int(order[0]) if len(order) else -1
         prob = float(row[top]) * x_texts[i].known if top >= 0 else 0.0
         mass = float(row[order].sum()) * x_texts[i].known
+        agreed = top in nearest.tolist()
         if y[i] == n_classes:
-            outcomes.append(Outcome(prob, False, False, True, mass))
+            outcomes.append(Outcome(prob, False, False, True, mass, agreed))
             continue
         right = top == y[i]
-        outcomes.append(Outcome(prob, right, int(y[i]) in order.tolist(), False, mass))
+        outcomes.append(Outcome(prob, right, int(y[i]) in order.tolist(), False, mass, agreed))
         if not right and i < len(raw):
             misses.append((raw[i], class_names[y[i]], class_names[top] if top >= 0 else ""))
-    answer, unsure = fit_thresholds(outcomes)
+    fitted = fit_thresholds(outcomes)
     ins = [o for o in outcomes if not o.declined_example]
     outs = [o for o in outcomes if o.declined_example]
     report = Report(
@@ -225,13 +231,49 @@ def train(
         accuracy=sum(o.right for o in ins) / len(ins) if ins else 1.0,
         declined_asked=len(outs),
         declined_right=(
-            sum(o.prob < answer and o.mass < unsure for o in outs) / len(outs) if outs else 1.0
+            sum(
+                o.prob < (fitted.answer if o.agreed else fitted.held) and o.mass < fitted.unsure
+                for o in outs
+            )
+            / len(outs)
+            if outs
+            else 1.0
         ),
-        answer_threshold=answer,
-        unsure_threshold=unsure,
+        answer_threshold=fitted.answer,
+        unsure_threshold=fitted.unsure,
+        held_threshold=fitted.held,
         misses=tuple(misses),
     )
-    return TrainedModel(features, classifier, answer, unsure, report)
+    neighbours = NearestPhrasings(n_word, n_ngrams).fit(
+        sparse.vstack([x[: len(texts)], xa], format="csr"), np.concatenate([y[: len(texts)], ya])
+    )
+    return TrainedModel(features, classifier, fitted, report, neighbours)
+
+
+def _near_out_of_fold(
+    x: sparse.csr_matrix,
+    y: npt.NDArray[np.int64],
+    extra: tuple[sparse.csr_matrix, npt.NDArray[np.int64]],
+    n_classes: int,
+    n_word: int,
+    n_ngrams: int,
+) -> npt.NDArray[np.int64]:
+    """Per example, the nearest phrasings' best classes (NEIGHBOUR_TOP) among the phrasings
+    of the other folds (the folds ``cross_validate`` scores with) and the answers' own text
+    (``extra``: rows and classes, which every fold's classifier learns from too)."""
+    out = np.full((x.shape[0], NEIGHBOUR_TOP), -1, dtype=np.int64)
+    fold = folds(y)
+    for f in np.unique(fold):
+        test = fold == f
+        known = ~test & (y < n_classes)
+        rows = sparse.vstack([x[known], extra[0]], format="csr")
+        labels = np.concatenate([y[known], extra[1]])
+        if not len(labels):
+            continue
+        near = NearestPhrasings(n_word, n_ngrams).fit(rows, labels)
+        found = near.top_many(x[test], NEIGHBOUR_TOP)
+        out[np.flatnonzero(test)[:, None], np.arange(found.shape[1])] = found
+    return out
 
 
 def _sample(y: npt.NDArray[np.int64], n_classes: int) -> npt.NDArray[np.int64]:

@@ -200,7 +200,7 @@ def test_thresholds_fitted_from_held_out_predictions() -> None:
     right = [Held(0.9, True, True, False)] * 50
     wrong = [Held(0.4, False, True, False)] * 10
     declined = [Held(0.3, False, False, True)] * 20
-    answer, unsure = fit_thresholds(right + wrong + declined)
+    answer, unsure, _ = fit_thresholds(right + wrong + declined)
     assert 0.4 < answer <= 0.9  # wrong answers (0.4) are not answered, right ones are
     assert unsure <= answer
 
@@ -209,7 +209,7 @@ def test_a_wrong_answer_costs_more_than_a_missed_one() -> None:
     """Answering the 0.5 band gets 10 right and 10 wrong: not worth it."""
     sure = [Held(0.9, True, True, False)] * 80
     band = [Held(0.5, True, True, False)] * 10 + [Held(0.5, False, True, False)] * 10
-    answer, _ = fit_thresholds(sure + band)
+    answer, _, _ = fit_thresholds(sure + band)
     assert 0.5 < answer <= 0.9
 
 
@@ -220,7 +220,7 @@ def test_unsure_compares_the_suggestions_combined_probability() -> None:
     sure = [Held(0.9, True, True, False, 0.95)] * 50
     spread = [Held(0.12, False, True, False, 0.45)] * 30
     declined = [Held(0.12, False, False, True, 0.15)] * 20
-    answer, unsure = fit_thresholds(sure + spread + declined)
+    answer, unsure, _ = fit_thresholds(sure + spread + declined)
     assert 0.15 < unsure <= 0.45 and unsure > 0.12 and answer > 0.12
 
 
@@ -232,7 +232,7 @@ def test_the_answer_threshold_is_where_answering_starts_to_pay() -> None:
         n_right = round(100 * p)
         held += [Held(float(p), True, True, False)] * n_right
         held += [Held(float(p), False, True, False)] * (100 - n_right)
-    answer, _ = fit_thresholds(held)
+    answer, _, _ = fit_thresholds(held)
     assert 0.53 <= answer <= 0.58
 
 
@@ -248,14 +248,14 @@ def test_the_answer_threshold_barely_moves_when_predictions_are_resampled() -> N
     fitted = []
     for _ in range(40):
         pick = rng.integers(0, len(held), len(held))
-        fitted.append(fit_thresholds([held[i] for i in pick])[0])
+        fitted.append(fit_thresholds([held[i] for i in pick]).answer)
     assert max(fitted) - min(fitted) <= 0.1, fitted
 
 
 def test_a_flat_cost_gives_the_middle_of_the_near_best_thresholds() -> None:
     """Right answers at 0.6 and nothing else: every threshold up to 0.6 costs nothing; the
     fitted one is in the middle of them, not at the lowest (which left no unsure band)."""
-    answer, _ = fit_thresholds([Held(0.6, True, True, False)] * 50)
+    answer, _, _ = fit_thresholds([Held(0.6, True, True, False)] * 50)
     assert 0.3 <= answer <= 0.4
 
 
@@ -273,7 +273,7 @@ def test_the_unsure_threshold_barely_moves_when_predictions_are_resampled() -> N
     fitted = []
     for _ in range(40):
         pick = rng.integers(0, len(held), len(held))
-        fitted.append(fit_thresholds([held[i] for i in pick])[1])
+        fitted.append(fit_thresholds([held[i] for i in pick]).unsure)
     # (the middle of the least costly thresholds moved 0.35-0.75 on these resamples)
     assert max(fitted) - min(fitted) <= 0.15, fitted
     assert 0.3 <= float(np.median(fitted)) <= 0.7
@@ -284,15 +284,15 @@ def test_without_declined_examples_unsure_is_the_middle_of_the_least_costly() ->
     the same; the middle of them, not the lowest (a knowledge without decline.yaml)."""
     sure = [Held(0.9, True, True, False, 0.95)] * 200
     band = [Held(0.15, False, True, False, 0.45)] * 100
-    answer, unsure = fit_thresholds(sure + band)
+    answer, unsure, _ = fit_thresholds(sure + band)
     assert answer > 0.15 and 0.25 <= unsure <= 0.31, unsure
 
 
 def test_declined_examples_raise_the_answer_threshold() -> None:
     ins = [Held(0.9, True, True, False)] * 90 + [Held(0.4, True, True, False)] * 2
     declined = [Held(0.4, False, False, True)] * 100
-    without, _ = fit_thresholds(ins)
-    with_declined, _ = fit_thresholds(ins + declined)
+    without, _, _ = fit_thresholds(ins)
+    with_declined, _, _ = fit_thresholds(ins + declined)
     assert without <= 0.4 < with_declined
 
 
@@ -300,7 +300,7 @@ def test_unsure_band_offers_suggestions_where_the_right_entry_is_in_the_top_thre
     sure = [Held(0.9, True, True, False)] * 50
     band = [Held(0.3, False, True, False)] * 30  # wrong first, right among the suggestions
     declined = [Held(0.05, False, False, True)] * 20
-    answer, unsure = fit_thresholds(sure + band + declined)
+    answer, unsure, _ = fit_thresholds(sure + band + declined)
     assert unsure <= 0.3 < answer
 
 
