@@ -93,8 +93,9 @@ class Thresholds(NamedTuple):
 
 
 def fit_thresholds(outcomes: Sequence[Outcome]) -> Thresholds:
-    """The answer thresholds (one where the nearest phrasings agree with the classifier, one
-    where they do not: fitted apart, each on its own predictions) and the unsure threshold."""
+    """The answer threshold (fitted on every prediction), the held threshold (the same rule
+    on the predictions whose top the nearest phrasings disputed; never lower) and the unsure
+    threshold."""
     ins = [o for o in outcomes if not o.declined_example]
     outs = [o for o in outcomes if o.declined_example]
     if not ins:

@@ -203,10 +203,10 @@ def train(
         )
         .compact()
     )
-    n_ngrams = len(features.word.idf) + len(features.char.idf)
+    n_word = len(features.word.idf)
+    n_ngrams = n_word + len(features.char.idf)
     sample = _sample(y, n_classes)
     oof = cross_validate(x[sample], y[sample], n_classes, extra=(xa, ya, wa), projection=proj)
-    n_word = len(features.word.idf)
     near = _near_out_of_fold(x[sample], y[sample], (xa, ya), n_classes, n_word, n_ngrams)
     outcomes: list[Outcome] = []
     misses: list[tuple[str, str, str]] = []
@@ -262,7 +262,7 @@ def _near_out_of_fold(
     of the other folds (the folds ``cross_validate`` scores with) and the answers' own text
     (``extra``: rows and classes, which every fold's classifier learns from too)."""
     out = np.full((x.shape[0], NEIGHBOUR_TOP), -1, dtype=np.int64)
-    fold = folds(y)
+    fold = folds(y)  # cross_validate's own folds: same classes, same seed
     for f in np.unique(fold):
         test = fold == f
         known = ~test & (y < n_classes)

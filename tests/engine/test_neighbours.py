@@ -157,3 +157,28 @@ def test_a_top_between_the_thresholds_is_disputed_unless_the_nearest_agree(
         top = learned._to_targets([(c, score)], u, near(*found))[0]
         assert top.agreed is agreed, (score, found)
         assert bool(asked) is consulted, (score, found)
+
+
+def test_out_of_fold_neighbours_never_see_the_example_itself() -> None:
+    """Cross-validation's second opinion for a phrasing comes from the other folds (and the
+    answers' text): a class with one phrasing is found for it only through its answer."""
+
+    from bot.engine.trained import _near_out_of_fold
+
+    texts = [_q(t) for t in ("refund my order", "refund my order", "refund my order")]
+    texts += [_q("reset my password"), _q("where is my delivery"), _q("tell me a joke")]
+    y = np.asarray([0, 0, 0, 1, 2, 3], dtype=np.int64)  # class 3: "none of these"
+    e = FakeEmbedder()
+    f = TextFeatures([*texts, _q("password reset link")], e)
+    n_word = len(f.word.idf)
+    x = f.transform(texts, e)
+    no_answers = (x[:0], np.zeros(0, dtype=np.int64))
+    near = _near_out_of_fold(x, y, no_answers, 3, n_word, n_word + len(f.char.idf))
+    assert near[0, 0] == 0  # its copies are in the other folds
+    assert 1 not in near[3].tolist() and 2 not in near[4].tolist()  # alone: never itself
+    assert 3 not in near.ravel().tolist()  # declined examples are nobody's neighbours
+    answer = f.transform([_q("password reset link")], e)
+    with_answer = _near_out_of_fold(
+        x, y, (answer, np.asarray([1])), 3, n_word, n_word + len(f.char.idf)
+    )
+    assert with_answer[3, 0] == 1
