@@ -2,11 +2,12 @@
 
 The classifier (bot/engine/classifier.py) weighs every feature against every class; a question
 in words the knowledge seldom uses can then lean on a few shared words and land, confidently,
-on a neighbour of what was asked ("which crm do reps use" -> the helpdesk tools). The nearest
-phrasings, by the same features (word n-grams, character n-grams and the embedding, each
-compared by cosine and the three summed), fail differently. When the classifier's answer is
-not among the nearest phrasings' best classes and the classifier is not very sure, the engine
-offers did-you-mean instead of answering (bot/engine/learned.py).
+on a neighbour of what was asked (the CRM entry for a question about helpdesk tools). The
+nearest phrasings, by the same features (word n-grams, character n-grams and the embedding,
+each compared by cosine and the three summed), fail differently. When the classifier's answer
+is not among the nearest phrasings' best classes, it is answered only from a higher threshold
+fitted on such cases (bot/engine/calibrate.py); below it the member gets did-you-mean
+(bot/engine/learned.py).
 
 Like the classifier: ``fit`` on feature rows and labels, then ``top`` for one question.
 """
