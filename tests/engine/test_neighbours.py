@@ -107,11 +107,11 @@ def test_the_engine_answers_a_disputed_top_only_from_the_held_threshold(learned:
     report = learned.model.report
     assert learned.held_threshold >= learned.answer_threshold
     assert report.held_threshold == learned.model.thresholds.held
-    top = Ranked(0, (learned.answer_threshold + learned.held_threshold) / 2)
-    if learned.held_threshold > learned.answer_threshold:
-        assert learned._answers(top)
-        assert not learned._answers(dataclasses.replace(top, agreed=False))
-    assert learned._answers(Ranked(0, learned.held_threshold, agreed=False))
+    learned.answer_threshold, learned.held_threshold = 0.3, 0.6
+    assert learned._answers(Ranked(0, 0.45))
+    assert not learned._answers(Ranked(0, 0.45, agreed=False))
+    assert learned._answers(Ranked(0, 0.6, agreed=False))
+    assert not learned._answers(Ranked(0, 0.29))
 
 
 def test_a_disputed_question_gets_did_you_mean_not_an_answer(learned: Engine) -> None:
