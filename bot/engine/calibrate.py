@@ -159,10 +159,10 @@ def _answer_threshold(
 ) -> float:
     """Where answering starts to pay for these predictions: in-scope (``p_in``, ``right``)
     and declined examples (``p_out``), each weighing as a rate of all of its kind
-    (``rates``: how many in-scope and declined predictions there are in all)."""
-    if not len(p_in):
-        return float(GRID[-1])  # no in-scope question: answering never pays
-    n_in, n_out = max(rates[0], 1), max(rates[1], 1)
+    (``rates``: how many in-scope and declined predictions there are in all). ``p_in`` is
+    never empty: fit_thresholds returns before without in-scope predictions, and asks for
+    the disputed ones only when there are some."""
+    n_in, n_out = rates[0], max(rates[1], 1)
     weight = np.concatenate(  # each kind as a rate, times what answering it costs
         [np.where(right, 1.0, WRONG_COST) / n_in, np.full(len(p_out), DECLINE_COST / n_out)]
     )
