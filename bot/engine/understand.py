@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.engine.message import refers_back
 from bot.engine.normalize import Normalizer, stem
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.model import Level, Topic
@@ -253,7 +254,10 @@ class Detector:
         off = self.off_topic_phrases.find(off_stems)
         if off:
             return min(off)[2]
-        hits = self.oos_phrases.find(stems)
+        # So is an occupation: "teacher switching careers into customer experience. any
+        # online courses?" tells who asks, unless the question points back at it.
+        back = off_topic_words is None or refers_back(off_topic_words)
+        hits = self.oos_phrases.find(stems if back else off_stems)
         if hits and not careers:
             return min(hits)[2]
         if careers:

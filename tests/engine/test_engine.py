@@ -114,6 +114,25 @@ def test_off_topic_words_in_a_story_do_not_decline_its_question(fixture_engine: 
     assert fixture_engine.ask("can you help me return my walmart order").outcome is Outcome.DECLINE
 
 
+def test_an_occupation_in_a_story_says_who_asks_unless_the_question_points_back(
+    fixture_engine: Engine,
+) -> None:
+    """Another occupation in the story of a long message is the member's background; the
+    question part decides, unless it points back at the story ("how much does that pay?")."""
+    story = (
+        "i have been a teacher for ten years and my new team lead keeps talking about "
+        "handle time in our meetings. what is AHT?"
+    )
+    u, _ = fixture_engine.rank(story)
+    assert u.out_of_scope is None
+    a = fixture_engine.ask(story)
+    assert "csr-aht" in [a.entry_id, *(s.entry_id for s in a.suggestions)], to_text(a)
+    back = "my sister has been a dentist for ten years and she loves it. how much does that pay?"
+    assert fixture_engine.rank(back)[0].out_of_scope == "dentist"
+    assert fixture_engine.ask(back).outcome is Outcome.DECLINE
+    assert fixture_engine.rank("how much do teachers make")[0].out_of_scope == "teacher"
+
+
 def test_self_test_finds_collisions(fixture_kb: KnowledgeBase) -> None:
     from dataclasses import replace
 
