@@ -114,6 +114,21 @@ def test_off_topic_words_in_a_story_do_not_decline_its_question(fixture_engine: 
     assert fixture_engine.ask("can you help me return my walmart order").outcome is Outcome.DECLINE
 
 
+def test_a_task_for_the_bot_is_declined_whatever_career_words_it_names(
+    fixture_engine: Engine,
+) -> None:
+    """"Can you write my cover letter for a customer service job" asks the bot to do a task;
+    "how do i write my resume" asks about one (knowledge/synonyms.yaml ``off_topic``)."""
+    for task in [
+        "can you write my cover letter for a customer service job",
+        "can u write me a call script for refund requests",
+        "what does CSR mean in a corporate social responsibility report",
+    ]:
+        assert fixture_engine.ask(task).outcome is Outcome.DECLINE, task
+    for asked in ["how do i write my resume for a customer service job", "what is AHT"]:
+        assert fixture_engine.rank(asked)[0].out_of_scope is None, asked
+
+
 def test_an_occupation_in_a_story_says_who_asks_unless_the_question_points_back(
     fixture_engine: Engine,
 ) -> None:
