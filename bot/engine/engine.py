@@ -200,9 +200,7 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
         part_words = self.norm.words(strip_lead_in(clean(part))) if part is not None else None
         # A story's off-topic words ("a clinic near me is hiring", "i work at walmart") tell;
         # its question asks: off-topic phrases are looked for in the question part.
-        u = self.detector.understand(
-            words, self.settings.default_career, off_topic_words=part_words
-        )
+        u = self.detector.understand(words, self.settings.default_career, part_words=part_words)
         return u, self._rank(question, words, u, part_words)
 
     def answer_entry(self, entry_id: str) -> Answer | None:

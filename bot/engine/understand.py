@@ -244,20 +244,20 @@ class Detector:
         words: Sequence[str],
         careers: Sequence[str],
         stems: Phrase | None = None,
-        off_topic_words: Sequence[str] | None = None,
+        part_words: Sequence[str] | None = None,
     ) -> str | None:
         """What the message asks about that the knowledge does not cover, if anything: an
-        off-topic phrase (looked for in ``off_topic_words`` when given: the question part of
+        off-topic phrase (looked for in ``part_words`` when given: the question part of
         a long message), else another occupation or "how much do <unknown> make"."""
         stems = _stems(words) if stems is None else stems
-        off_stems = stems if off_topic_words is None else _stems(off_topic_words)
-        off = self.off_topic_phrases.find(off_stems)
+        part_stems = stems if part_words is None else _stems(part_words)
+        off = self.off_topic_phrases.find(part_stems)
         if off:
             return min(off)[2]
         # So is an occupation: "teacher switching careers into customer experience. any
         # online courses?" tells who asks, unless the question points back at it.
-        back = off_topic_words is None or refers_back(off_topic_words)
-        hits = self.oos_phrases.find(stems if back else off_stems)
+        back = part_words is None or refers_back(part_words)
+        hits = self.oos_phrases.find(stems if back else part_stems)
         if hits and not careers:
             return min(hits)[2]
         if careers:
@@ -316,12 +316,19 @@ class Detector:
         self,
         words: Sequence[str],
         default_career: str | None,
-        off_topic_words: Sequence[str] | None = None,
+        part_words: Sequence[str] | None = None,
     ) -> Understanding:
+        """The slots of a message (``part_words``: its question part, when it tells a story
+        first)."""
         stems = _stems(words)  # once for every detector
         careers = self.careers(words, stems)
+        if part_words is not None and len(careers) > 1:
+            # "i'm a csr moving into IT support. what schooling do computer support
+            # specialists need?": the career the question names is the one asked about.
+            asked = [c for c in self.careers(part_words) if c in careers]
+            careers = asked + [c for c in careers if c not in asked]
         career = careers[0] if careers else None
-        oos = self.out_of_scope(words, careers, stems, off_topic_words)
+        oos = self.out_of_scope(words, careers, stems, part_words)
         level, from_years = self.level(words, career or default_career, stems)
         topic = self.topic(words, stems)
         return Understanding(career, level, topic, oos, tuple(careers), from_years)

@@ -114,10 +114,23 @@ def test_off_topic_words_in_a_story_do_not_decline_its_question(fixture_engine: 
     assert fixture_engine.ask("can you help me return my walmart order").outcome is Outcome.DECLINE
 
 
+def test_the_career_a_question_part_names_is_the_one_asked_about(fixture_engine: Engine) -> None:
+    """A story names the member's career first, its question the career asked about."""
+    story = (
+        "i have been a customer service rep for six years and i want a quieter job at a front "
+        "desk somewhere. what education does a receptionist need?"
+    )
+    u, _ = fixture_engine.rank(story)
+    assert u.careers == ("receptionist", "customer-service-representative")
+    assert u.career == "receptionist"
+    u, _ = fixture_engine.rank("customer service rep or receptionist, which one pays more")
+    assert u.careers == ("customer-service-representative", "receptionist")
+
+
 def test_a_task_for_the_bot_is_declined_whatever_career_words_it_names(
     fixture_engine: Engine,
 ) -> None:
-    """"Can you write my cover letter for a customer service job" asks the bot to do a task;
+    """ "Can you write my cover letter for a customer service job" asks the bot to do a task;
     "how do i write my resume" asks about one (knowledge/synonyms.yaml ``off_topic``)."""
     for task in [
         "can you write my cover letter for a customer service job",
