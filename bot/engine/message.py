@@ -114,7 +114,9 @@ _FILLER = frozenset(
 )
 _GREETING = re.compile(
     r"\b(?:how (?:are|r) (?:you|u|ya)(?: doing)?|how(?:'s| is|s) it going|what(?:'s| is|s) up"
-    r"|wh?at ?up|wassup|how you doing)\b"
+    r"|wh?at ?up|wassup|hru|how you doing|how (?:have|ve) (?:you|u) been"
+    r"|how(?:'s| is|s| was) (?:your|ur|ya) (?:day|week|weekend|morning|evening|night)"
+    r"(?: going| been)?)\b"
 )
 """Greetings of more than one word, each read as one greeting word ("hey how are you today")."""
 _REPEATS = re.compile(r"(.)\1{2,}")

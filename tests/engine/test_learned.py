@@ -460,6 +460,9 @@ def test_message_shapes() -> None:
     # Greetings of several words are one greeting; the same words in a question are not.
     assert is_smalltalk("hey, how are you doing today?") and is_smalltalk("What's up bot")
     assert not is_smalltalk("how are you supposed to handle angry callers")
+    assert is_smalltalk("hey bot what's up, how's your day going") and is_smalltalk("hru")
+    assert is_smalltalk("how have you been?") and is_smalltalk("how was your weekend lol")
+    assert not is_smalltalk("how is your day as a csr")
     # Only the words before a question: the question is still to come.
     assert is_smalltalk("hey guys, i have a question") and is_smalltalk("can i ask a question?")
     assert is_smalltalk("Hi everyone, can someone help me?") and is_smalltalk("quick q")
