@@ -113,6 +113,9 @@ def test_shipped_synonyms_read_pay_only_where_it_is_meant(question: str, pay: bo
         ("is it possible to do customer service job from my home", "remote"),
         ("what is the salary of a csr in the usa", "united states"),
         ("how many csrs are there in the us", "united states"),
+        # chat shorthand: "bein" was corrected to "begin", "abt" and "ppl" were unknown words
+        ("gimme the good stuff abt bein a csr, y do ppl do it", "about being a"),
+        ("y do ppl do it", "why do people"),
     ],
 )
 def test_shipped_synonyms_read_slang_in_its_sense(question: str, means: str) -> None:
