@@ -78,20 +78,25 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
         docs: list[str] = []
         doc_target: list[int] = []
         doc_raw: list[str] = []
+        doc_words: list[list[str]] = []  # each phrasing normalised once, for both indexes
+
+        def add_doc(text: str, t: int) -> None:
+            words = self.norm.words(text)
+            docs.append(self._doc(words))
+            doc_target.append(t)
+            doc_raw.append(text)
+            doc_words.append(words)
+
         for entry_id, entry in kb.entries.items():
             career = kb.entry_career.get(entry_id, self.settings.default_career)
             t = self._add_target(
                 Target(entry_id, career, entry.topic, entry.level, entry.question, False)
             )
             for text in (entry.question, *entry.phrasings):
-                docs.append(self._doc(text))
-                doc_target.append(t)
-                doc_raw.append(text)
+                add_doc(text, t)
         for t_id, phrasings in self._fact_targets():
             for text in phrasings:
-                docs.append(self._doc(text))
-                doc_target.append(t_id)
-                doc_raw.append(text)
+                add_doc(text, t_id)
         self.docs = docs
         self.doc_target: IntArray = np.asarray(doc_target, dtype=np.int64)
         self._build_index()
@@ -104,7 +109,7 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
             names={w for n in name_words(texts) for w in clean(n).split()},
         )
         s = self.settings
-        self.model = self._train(doc_raw, doc_target) if self.learned else None
+        self.model = self._train(doc_raw, doc_target, doc_words) if self.learned else None
         fitted_answer = self.model.thresholds.answer if self.model else LEGACY_ANSWER
         fitted_unsure = self.model.thresholds.unsure if self.model else LEGACY_UNSURE
         self.answer_threshold = (
@@ -136,9 +141,10 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
         content = self.norm.content(self.detector.strip_careers(words))
         return content or self.norm.content(words)
 
-    def _doc(self, text: str) -> str:
-        content = self._content(self.norm.words(text))
-        return " ".join(content) if content else self.norm.normalise(text)
+    def _doc(self, words: Sequence[str]) -> str:
+        """A phrasing's normalised ``words`` as the text ranking indexes them."""
+        content = self._content(words)
+        return " ".join(content or words)
 
     def _answer_text(self, t: Target) -> str:
         """What the target's answer says (for the answer-text index)."""

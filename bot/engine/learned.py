@@ -151,10 +151,14 @@ class LearnedRanking:
         return {stem(w) for d in self.target_docs.get(t_idx, ()) for w in self.docs[d].split()}
 
     def _qtext(
-        self, text: str, known: Callable[[str], bool] | None = None
+        self,
+        text: str,
+        known: Callable[[str], bool] | None = None,
+        words: Sequence[str] | None = None,
     ) -> tuple[QueryText, Understanding]:
-        """The text the classifier sees (see ``_query``) and the slots of ``text``."""
-        words = self.norm.words(text)
+        """The text the classifier sees (see ``_query``) and the slots of ``text`` (``words``:
+        its normalised words, when already known)."""
+        words = self.norm.words(text) if words is None else words
         u = self.detector.understand(words, self.settings.default_career)
         return self._query(words, u, known), u
 
@@ -194,9 +198,15 @@ class LearnedRanking:
         return s in self._phrasing_stems
 
     # ------------------------------------------------------------------ training
-    def _train(self, doc_raw: Sequence[str], doc_target: Sequence[int]) -> TrainedModel | None:
+    def _train(
+        self,
+        doc_raw: Sequence[str],
+        doc_target: Sequence[int],
+        doc_words: Sequence[Sequence[str]],
+    ) -> TrainedModel | None:
         """The classifier for this knowledge: from the disk cache, else trained now; None when
-        the knowledge is too large for it (the hand-tuned ranking then answers)."""
+        the knowledge is too large for it (the hand-tuned ranking then answers).
+        ``doc_words``: each phrasing's normalised words (normalising is most of a warm start)."""
         self._build_classes()
         n_classes = sum(1 for c in self.class_targets if c)
         if n_classes > MAX_CLASSES or len(doc_raw) + len(self.kb.decline) > MAX_TEXTS:
@@ -217,9 +227,10 @@ class LearnedRanking:
             if not target.is_fact and self._answer_texts[t]
         ]
         answer_raw = [self._answer_texts[t] for t in answer_targets]
+        answer_words = [self.norm.words(x) for x in answer_raw]
         df: dict[str, int] = {}
-        for x in (*doc_raw, *answer_raw):
-            for s in {stem(w) for w in self.norm.words(x)}:
+        for words in (*doc_words, *answer_words):
+            for s in {stem(w) for w in words}:
                 df[s] = df.get(s, 0) + 1
         self._phrasing_stems = frozenset(df)
         texts: list[QueryText] = []
@@ -227,8 +238,8 @@ class LearnedRanking:
         raw: list[str] = []
         seen: set[tuple[int, str]] = set()
         named: dict[int, set[str]] = {}
-        for text, t in zip(doc_raw, doc_target, strict=True):
-            q, u = self._qtext(text, known=lambda s: df.get(s, 0) > 1)
+        for text, t, words in zip(doc_raw, doc_target, doc_words, strict=True):
+            q, u = self._qtext(text, known=lambda s: df.get(s, 0) > 1, words=words)
             if not self.targets[t].is_fact:
                 named.setdefault(t, set()).update(u.careers)
             c = self.target_class[t]
@@ -254,7 +265,9 @@ class LearnedRanking:
         # Messages of words the knowledge never uses are not questions it answers, whatever
         # decline.yaml says (or when there is none): a few such examples teach "none" that.
         declined += [QueryText(" ".join([UNKNOWN] * n), "") for n in range(1, 4)]
-        answers = [self._qtext(x)[0] for x in answer_raw]
+        answers = [
+            self._qtext(x, words=w)[0] for x, w in zip(answer_raw, answer_words, strict=True)
+        ]
         answer_labels = [self.target_class[t] for t in answer_targets]
         parts = [
             *self.class_names,
