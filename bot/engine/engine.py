@@ -204,8 +204,9 @@ class Engine(LearnedRanking, LegacyRanking, Answering):
         words = self.norm.words(strip_lead_in(clean(question)))
         part = question_part(question)
         part_words = self.norm.words(strip_lead_in(clean(part))) if part is not None else None
-        # A story's off-topic words ("a clinic near me is hiring", "i work at walmart") tell;
-        # its question asks: off-topic phrases are looked for in the question part.
+        # A story's off-topic words ("a clinic near me is hiring", "i work at walmart") and
+        # occupations tell; its question asks: those are looked for in the question part,
+        # and a career it names comes first.
         u = self.detector.understand(words, self.settings.default_career, part_words=part_words)
         return u, self._rank(question, words, u, part_words)
 

@@ -248,7 +248,8 @@ class Detector:
     ) -> str | None:
         """What the message asks about that the knowledge does not cover, if anything: an
         off-topic phrase (looked for in ``part_words`` when given: the question part of
-        a long message), else another occupation or "how much do <unknown> make"."""
+        a long message), else another occupation (there too, unless the question part points
+        back at the story) or "how much do <unknown> make"."""
         stems = _stems(words) if stems is None else stems
         part_stems = stems if part_words is None else _stems(part_words)
         off = self.off_topic_phrases.find(part_stems)
