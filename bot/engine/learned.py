@@ -315,6 +315,11 @@ class LearnedRanking:
             # question (the median pay, becoming a CSR): the story decides.
             if part.content > PART_CONTENT or not refers_back(part_words):
                 queries.append(part)
+            elif u.careers:
+                # ...unless the story names the career it points back at ("my niece wants to
+                # be an information clerk. what education does she need for that?"): then it
+                # counts too, read with the story's slots (its career asked about).
+                queries.append(self._query(part_words, u))
         rows = m.features.rows(queries, self.embedder)
         proba = m.features.proba_of(rows, m.classifier)
         if len(queries) > 1:

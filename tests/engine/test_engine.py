@@ -270,6 +270,18 @@ def test_a_short_question_part_that_points_back_leaves_the_story_to_say_what_it_
     assert a.entry_id == entry, (a.outcome, a.entry_id)
 
 
+def test_a_question_part_pointing_back_at_a_named_career_asks_about_that_career(
+    shipped_engine: Engine,
+) -> None:
+    """ "what does that pay?" after a story about a teller's job at a credit union asks the
+    teller's pay; the story alone read as CSR work in finance."""
+    story = (
+        "my sister has been a teller at a credit union for years and likes it. what does that pay?"
+    )
+    a = shipped_engine.ask(story)
+    assert (a.outcome, a.entry_id) == (Outcome.ANSWER, "fact.salary.teller"), to_text(a)
+
+
 def test_an_hourly_question_about_a_career_without_hourly_figures_gets_its_pay(
     shipped_engine: Engine,
 ) -> None:
