@@ -83,17 +83,20 @@ TENSOR = "embedding.weight"
 _DTYPES = {"F16": np.float16, "F32": np.float32}
 
 
-def mapped_tensor(path: Path, name: str) -> npt.NDArray[np.floating]:
-    """Tensor ``name`` of a safetensors file, memory-mapped read-only: a question reads only
-    its tokens' rows, so the rest of the 32,000 x 256 table never takes resident memory
-    (about 10 MB less RSS in the running bot than a copy). Anything but a plain tensor of
-    a known dtype is read whole by safetensors itself."""
+def mapped_tensor(path: Path, name: str | None = None) -> npt.NDArray[np.floating]:
+    """Tensor ``name`` of a safetensors file (None: its first, as safetensors lists them),
+    memory-mapped read-only: a question reads only its tokens' rows, so the rest of a token
+    table never takes resident memory (about 10 MB less RSS in the running bot than a copy
+    of the bundled model's). Anything but a plain tensor of a known dtype is read whole by
+    safetensors itself."""
     import json
     import struct
 
     with path.open("rb") as fh:
         (size,) = struct.unpack("<Q", fh.read(8))
         header = json.loads(fh.read(size))
+    if name is None:
+        name = next(k for k in header if k != "__metadata__")
     info = header.get(name)
     dtype = _DTYPES.get(info.get("dtype", "")) if isinstance(info, dict) else None
     if dtype is None:
@@ -167,12 +170,10 @@ class StaticEmbedder:
     a text's vector is the mean of its tokens' vectors."""
 
     def __init__(self, folder: Path) -> None:
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        tensors = load_file(str(folder / "model.safetensors"))
-        self._vectors = np.asarray(next(iter(tensors.values())), dtype=np.float32)
+        self._vectors = mapped_tensor(folder / "model.safetensors")  # rows widened when asked
         self.name = f"static-{folder.resolve()}"
         self._whole_words: frozenset[str] | None = None
 

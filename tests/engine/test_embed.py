@@ -37,3 +37,26 @@ def test_mapped_tensor_refuses_a_header_that_does_not_fit_its_bytes(tmp_path: Pa
     path.write_bytes(raw.replace(b"[4,4]", b"[4,5]"))
     with pytest.raises(ValueError, match="bytes for shape"):
         mapped_tensor(path, "embedding.weight")
+
+
+def test_a_local_model_folder_is_read_in_place(tmp_path: Path) -> None:
+    """``engine.model_path``: a model2vec-style folder (tokenizer.json + model.safetensors);
+    a text's vector is the mean of its tokens' rows, the table read from the file as needed."""
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import Whitespace
+
+    from bot.engine.embed import StaticEmbedder, load_embedder
+
+    tokenizer = Tokenizer(WordLevel({"[UNK]": 0, "hello": 1, "world": 2}, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = Whitespace()
+    tokenizer.save(str(tmp_path / "tokenizer.json"))
+    table = np.array([[0, 0, 0, 1], [1, 0, 0, 0], [0, 3, 0, 0]], dtype=np.float32)
+    save_file({"embeddings": table}, str(tmp_path / "model.safetensors"), metadata={"a": "b"})
+    embedder = load_embedder(tmp_path)
+    assert isinstance(embedder, StaticEmbedder)
+    assert isinstance(embedder._vectors, np.memmap)
+    got = embedder.embed(["hello world", "world", "nothing here"])
+    mean = (table[1] + table[2]) / 2
+    assert np.allclose(got[0], mean / np.linalg.norm(mean))
+    assert np.allclose(got[1], [0, 1, 0, 0]) and np.allclose(got[2], [0, 0, 0, 1])
